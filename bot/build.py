@@ -1,0 +1,161 @@
+"""knowledge/ -> a validated SQLite store, written atomically with sqlite-utils."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.knowledge import Knowledge, Problem, load_knowledge
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    problems: list[Problem]
+    written: Path | None
+    counts: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def build(knowledge_dir: Path, db_path: Path | None, *, check_only: bool = False) -> BuildResult:
+    """Validate knowledge_dir; unless check_only, replace db_path with a fresh store.
+
+    The store is written to a temporary file beside db_path and renamed into
+    place only when complete, so readers see the old store or the new one,
+    never a half-written one, and a failed build leaves the old store alone.
+    """
+    kb, problems = load_knowledge(knowledge_dir)
+    counts = _counts(kb)
+    if problems or check_only or db_path is None:
+        return BuildResult(problems, None, counts)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(
+        prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent
+    )
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        _write(kb, tmp, knowledge_dir)
+        os.replace(tmp, db_path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return BuildResult([], db_path, counts)
+
+
+def _counts(kb: Knowledge) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for observation in kb.observations:
+        counts[observation.topic] = counts.get(observation.topic, 0) + 1
+    return counts
+
+
+def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
+    import sqlite_utils  # heavy import: only the build pays for it
+
+    db = sqlite_utils.Database(path, recreate=True)
+    try:
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        db["sources"].insert_all(
+            kb.sources, pk="id", not_null={"kind", "published", "url", "title"}
+        )
+        db["waves"].insert_all(
+            kb.waves,
+            pk="id",
+            foreign_keys=[("source", "sources", "id")],
+            not_null={"fieldwork_start", "fieldwork_end", "released", "source"},
+        )
+        db["scales"].insert_all(kb.scales, pk="id")
+        db["measures"].insert_all(
+            [{"id": ident, "unit": unit} for ident, unit in kb.measures.items()], pk="id"
+        )
+        db["scale_measures"].insert_all(
+            kb.scale_measures,
+            pk=("scale", "measure"),
+            foreign_keys=[("scale", "scales", "id"), ("measure", "measures", "id")],
+        )
+        db["topics"].insert_all(kb.topics, pk="id")
+        db["subjects"].insert_all(
+            [{k: v for k, v in s.items() if k != "line"} for s in kb.subjects],
+            pk="id",
+            columns={"scale": str, "position": int},
+            foreign_keys=[("scale", "scales", "id")],
+        )
+        db["topic_subjects"].insert_all(
+            kb.topic_subjects,
+            pk=("topic", "subject"),
+            columns={"scale": str},
+            foreign_keys=[
+                ("topic", "topics", "id"),
+                ("subject", "subjects", "id"),
+                ("scale", "scales", "id"),
+            ],
+        )
+        db["derived_measures"].insert_all(
+            kb.derived, pk="id", foreign_keys=[("topic", "topics", "id")]
+        )
+        db["glossary"].insert_all(kb.glossary, pk="id", foreign_keys=[("source", "sources", "id")])
+        db["names"].insert_all(
+            [
+                {"kind": n.kind, "id": n.id, "lang": n.lang, "form": n.form, "text": n.text}
+                for n in kb.names
+            ],
+            pk=("kind", "id", "lang", "form"),
+        )
+        db["observations"].insert_all(
+            [
+                {
+                    "topic": o.topic,
+                    "subject": o.subject,
+                    "measure": o.measure,
+                    "wave": o.wave,
+                    # Exact as published ("66" stays 66, "3.0" stays 3.0); the REAL
+                    # column is for ordering, the text for stating the figure.
+                    "value": float(o.value),
+                    "value_text": str(o.value),
+                    "unit": o.unit,
+                    "source": o.source,
+                    "file": str(Path(o.file).relative_to(knowledge_dir.parent))
+                    if Path(o.file).is_relative_to(knowledge_dir.parent)
+                    else o.file,
+                    "line": o.line,
+                }
+                for o in kb.observations
+            ],
+            pk=("topic", "subject", "measure", "wave"),
+            not_null={"value", "value_text", "unit", "source"},
+            foreign_keys=[
+                ("topic", "topics", "id"),
+                ("subject", "subjects", "id"),
+                ("measure", "measures", "id"),
+                ("wave", "waves", "id"),
+                ("source", "sources", "id"),
+            ],
+        )
+        # The lookups the bot makes: by wave (rankings, overviews) and by
+        # subject across waves (changes); the primary key covers the rest.
+        db["observations"].create_index(["topic", "wave", "measure"])
+        db["observations"].create_index(["topic", "subject", "measure"])
+        db["names"].create_index(["lang", "kind"])
+        db["meta"].insert_all(
+            [
+                {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                {"key": "built_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
+                {"key": "knowledge_dir", "value": str(knowledge_dir)},
+            ],
+            pk="key",
+        )
+        violations = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+        if violations:
+            raise RuntimeError(f"foreign key violations in the new store: {violations[:5]}")
+        db.conn.commit()
+    finally:
+        db.conn.close()

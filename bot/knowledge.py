@@ -1,0 +1,557 @@
+"""Read knowledge/ as a statistician keeps it and validate every rule at once.
+
+The result is a `Knowledge` value plus a list of `Problem`s (``file:line: message``);
+`bot.build` refuses to write a store while any problem remains.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGUAGES = ("kk", "ru", "en")
+UNITS = ("percent", "count", "years")
+# The release says rows may not add to 100 "because of rounding"; the largest
+# published gap is 0.1, so 0.3 leaves room without hiding a mistyped figure.
+DISTRIBUTION_TOLERANCE = Decimal("0.3")
+OBSERVATION_COLUMNS = ("topic", "subject", "measure", "wave", "value", "unit", "source")
+LINE = "__line__"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    topic: str
+    subject: str
+    measure: str
+    wave: str
+    value: Decimal
+    unit: str
+    source: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    kind: str
+    id: str
+    lang: str
+    form: str
+    text: str
+
+
+@dataclass
+class Knowledge:
+    """Everything in knowledge/, as plain records ready for the store."""
+
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    waves: list[dict[str, Any]] = field(default_factory=list)
+    topics: list[dict[str, Any]] = field(default_factory=list)
+    subjects: list[dict[str, Any]] = field(default_factory=list)
+    scales: list[dict[str, Any]] = field(default_factory=list)
+    measures: dict[str, str] = field(default_factory=dict)  # measure id -> unit
+    scale_measures: list[dict[str, Any]] = field(default_factory=list)
+    topic_subjects: list[dict[str, Any]] = field(default_factory=list)
+    derived: list[dict[str, Any]] = field(default_factory=list)
+    glossary: list[dict[str, Any]] = field(default_factory=list)
+    names: list[Name] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping, for messages."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[LINE] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Reader:
+    """Collects problems while reading; one instance per validation run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def problem(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(self.rel(path), line, message))
+
+    def yaml(self, path: Path) -> Any:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.problem(path, 0, "file is missing")
+            return None
+        except (OSError, UnicodeDecodeError) as error:
+            self.problem(path, 0, f"cannot read file: {error}")
+            return None
+        try:
+            return yaml.load(text, Loader=_LineLoader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 0
+            reason = getattr(error, "problem", None) or str(error)
+            self.problem(path, line, f"not valid YAML: {reason}")
+            return None
+
+    def records(self, path: Path, data: Any, what: str) -> list[dict[str, Any]]:
+        if data is None:
+            return []
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+            self.problem(path, 1, f"expected a list of {what}")
+            return []
+        return data
+
+    def text(self, path: Path, record: dict[str, Any], key: str) -> str | None:
+        value = record.get(key)
+        if value is None or str(value).strip() == "":
+            self.problem(path, record.get(LINE, 0), f"missing '{key}'")
+            return None
+        return str(value).strip()
+
+    def unique_ids(self, path: Path, records: list[dict[str, Any]], what: str) -> list[str]:
+        seen: dict[str, int] = {}
+        ids = []
+        for record in records:
+            ident = self.text(path, record, "id")
+            if ident is None:
+                continue
+            if ident in seen:
+                self.problem(
+                    path,
+                    record[LINE],
+                    f"duplicate {what} id '{ident}' (first on line {seen[ident]})",
+                )
+                continue
+            seen[ident] = record[LINE]
+            ids.append(ident)
+        return ids
+
+    def names(
+        self,
+        path: Path,
+        record: dict[str, Any],
+        kind: str,
+        ident: str,
+        forms: tuple[str, ...] = ("name",),
+        key: str = "names",
+    ) -> list[Name]:
+        """Names of a concept in every language; a missing one is a problem."""
+        block = record.get(key)
+        line = record.get(LINE, 0)
+        if not isinstance(block, dict):
+            self.problem(
+                path, line, f"{kind} '{ident}' has no {key} (needs {', '.join(LANGUAGES)})"
+            )
+            return []
+        found = []
+        for lang in LANGUAGES:
+            entry = block.get(lang)
+            if isinstance(entry, str):
+                entry = {forms[0]: entry}
+            if not isinstance(entry, dict):
+                self.problem(path, line, f"{kind} '{ident}' has no {lang} {key}")
+                continue
+            for form in entry:
+                if form == LINE:
+                    continue
+                text = entry[form]
+                if text is None or str(text).strip() == "":
+                    self.problem(
+                        path, entry.get(LINE, line), f"{kind} '{ident}' has an empty {lang} {form}"
+                    )
+                    continue
+                found.append(Name(kind, ident, lang, str(form), str(text).strip()))
+            for form in forms:
+                if form not in entry:
+                    self.problem(
+                        path, entry.get(LINE, line), f"{kind} '{ident}' has no {lang} {form}"
+                    )
+        return found
+
+
+def knowledge_files(root: Path) -> list[Path]:
+    """Every file the store is built from, for staleness checks."""
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml", ".csv"}]
+    return sorted(files)
+
+
+def load_knowledge(root: Path) -> tuple[Knowledge, list[Problem]]:
+    """Read and validate knowledge/; problems are listed, never raised."""
+    reader = _Reader(root)
+    kb = Knowledge(files=knowledge_files(root) if root.is_dir() else [])
+    if not root.is_dir():
+        reader.problem(root, 0, "knowledge directory not found")
+        return kb, reader.problems
+
+    source_ids = _load_sources(reader, root / "sources.yaml", kb)
+    wave_ids = _load_waves(reader, root / "waves.yaml", kb, source_ids)
+    scale_units = _load_topics(reader, root, kb)
+    _load_glossary(reader, root / "glossary.yaml", kb, source_ids)
+    _load_observations(reader, root / "observations", kb, source_ids, wave_ids, scale_units)
+    return kb, reader.problems
+
+
+def _load_sources(reader: _Reader, path: Path, kb: Knowledge) -> set[str]:
+    records = reader.records(path, reader.yaml(path), "sources")
+    ids = set(reader.unique_ids(path, records, "source"))
+    for record in records:
+        ident = str(record.get("id", "")).strip()
+        for key in ("kind", "published", "url", "title"):
+            reader.text(path, record, key)
+        if record.get("kind") not in (None, "official_release", "press_report"):
+            reader.problem(path, record[LINE], f"unknown source kind '{record.get('kind')}'")
+        kb.names += reader.names(path, record, "source", ident, key="publisher")
+        kb.names += [
+            Name("source_short", n.id, n.lang, n.form, n.text)
+            for n in reader.names(path, record, "source", ident, key="short")
+        ]
+        kb.sources.append(
+            {
+                "id": ident,
+                "kind": str(record.get("kind", "")),
+                "published": str(record.get("published", "")),
+                "reports_release": _optional(record.get("reports_release")),
+                "url": str(record.get("url", "")),
+                "title": str(record.get("title", "")),
+                "author": _optional(record.get("author")),
+            }
+        )
+    return ids
+
+
+def _load_waves(reader: _Reader, path: Path, kb: Knowledge, source_ids: set[str]) -> set[str]:
+    records = reader.records(path, reader.yaml(path), "waves")
+    ids = set(reader.unique_ids(path, records, "wave"))
+    for position, record in enumerate(records):
+        for key in ("fieldwork_start", "fieldwork_end", "released", "source"):
+            reader.text(path, record, key)
+        source = str(record.get("source", ""))
+        if source and source not in source_ids:
+            reader.problem(path, record[LINE], f"unknown source '{source}'")
+        kb.waves.append(
+            {
+                "id": str(record.get("id", "")),
+                "fieldwork_start": str(record.get("fieldwork_start", "")),
+                "fieldwork_end": str(record.get("fieldwork_end", "")),
+                "released": str(record.get("released", "")),
+                "next_release": _optional(record.get("next_release")),
+                "source": source,
+                "position": position,
+            }
+        )
+    return ids
+
+
+def _load_topics(reader: _Reader, root: Path, kb: Knowledge) -> dict[tuple[str, str], str]:
+    """Topics, subjects, scales and derived measures; returns (scale, measure) -> unit."""
+    path = root / "topics.yaml"
+    data = reader.yaml(path)
+    if data is not None and not isinstance(data, dict):
+        reader.problem(path, 1, "expected sections topics, subjects, scales, derived")
+        data = None
+    data = data or {}
+
+    scale_units: dict[tuple[str, str], str] = {}
+    scales = reader.records(path, data.get("scales"), "scales")
+    for scale_id in reader.unique_ids(path, scales, "scale"):
+        kb.scales.append({"id": scale_id})
+    for scale in scales:
+        scale_id = str(scale.get("id", ""))
+        measures = reader.records(path, scale.get("measures"), "measures")
+        for position, measure in enumerate(measures):
+            measure_id = reader.text(path, measure, "id")
+            unit = reader.text(path, measure, "unit")
+            if measure_id is None or unit is None:
+                continue
+            if unit not in UNITS:
+                reader.problem(
+                    path, measure[LINE], f"unknown unit '{unit}' (use {', '.join(UNITS)})"
+                )
+            if (scale_id, measure_id) in scale_units:
+                reader.problem(
+                    path, measure[LINE], f"duplicate measure '{measure_id}' in scale '{scale_id}'"
+                )
+                continue
+            known_unit = kb.measures.setdefault(measure_id, unit)
+            if known_unit != unit:
+                reader.problem(
+                    path, measure[LINE], f"measure '{measure_id}' has unit '{known_unit}' elsewhere"
+                )
+            scale_units[(scale_id, measure_id)] = unit
+            kb.scale_measures.append(
+                {"scale": scale_id, "measure": measure_id, "position": position}
+            )
+            kb.names += reader.names(path, measure, "measure_label", f"{scale_id}:{measure_id}")
+
+    institutions = _load_subject_file(reader, root / "institutions.yaml", kb, "institution")
+    regions = _load_subject_file(reader, root / "regions.yaml", kb, "region")
+    scale_ids = {s["id"] for s in kb.scales}
+    for subject in kb.subjects:
+        if subject["kind"] == "institution" and subject["scale"] not in scale_ids:
+            reader.problem(
+                root / "institutions.yaml",
+                subject["line"],
+                f"unknown scale '{subject['scale']}' for institution '{subject['id']}'",
+            )
+
+    other_subjects = reader.records(path, data.get("subjects"), "subjects")
+    plain_subjects = set(reader.unique_ids(path, other_subjects, "subject"))
+    for record in other_subjects:
+        ident = str(record.get("id", ""))
+        kb.subjects.append({"id": ident, "kind": "subject", "scale": None, "line": record[LINE]})
+        kb.names += reader.names(path, record, "subject", ident)
+
+    topics = reader.records(path, data.get("topics"), "topics")
+    reader.unique_ids(path, topics, "topic")
+    for position, topic in enumerate(topics):
+        topic_id = str(topic.get("id", ""))
+        kb.names += reader.names(path, topic, "topic", topic_id)
+        subjects = topic.get("subjects")
+        scale = topic.get("scale")
+        if subjects == "institutions":
+            members = [(ident, scale_of) for ident, scale_of in institutions]
+        elif subjects == "regions":
+            members = [(ident, scale) for ident in regions]
+        elif isinstance(subjects, list):
+            members = []
+            for ident in map(str, subjects):
+                if ident not in plain_subjects:
+                    reader.problem(
+                        path, topic[LINE], f"unknown subject '{ident}' in topic '{topic_id}'"
+                    )
+                members.append((ident, scale))
+        else:
+            reader.problem(path, topic[LINE], "subjects must be institutions, regions or a list")
+            members = []
+        if subjects != "institutions" and scale not in scale_ids:
+            reader.problem(path, topic[LINE], f"unknown scale '{scale}' for topic '{topic_id}'")
+        for ident, subject_scale in members:
+            kb.topic_subjects.append({"topic": topic_id, "subject": ident, "scale": subject_scale})
+        kb.topics.append(
+            {"id": topic_id, "distribution": bool(topic.get("distribution")), "position": position}
+        )
+
+    topic_ids = {t["id"] for t in kb.topics}
+    derived = reader.records(path, data.get("derived"), "derived measures")
+    reader.unique_ids(path, derived, "derived measure")
+    for position, record in enumerate(derived):
+        ident = str(record.get("id", ""))
+        topic = str(record.get("topic", ""))
+        if topic not in topic_ids:
+            reader.problem(path, record[LINE], f"unknown topic '{topic}'")
+        parts = record.get("sum_of")
+        if not isinstance(parts, list) or not parts:
+            reader.problem(path, record[LINE], f"derived measure '{ident}' needs sum_of")
+            parts = []
+        for part in parts:
+            if str(part) not in kb.measures:
+                reader.problem(path, record[LINE], f"unknown measure '{part}' in sum_of")
+        kb.derived.append(
+            {"id": ident, "topic": topic, "sum_of": ",".join(map(str, parts)), "position": position}
+        )
+        kb.names += reader.names(path, record, "derived", ident)
+    return scale_units
+
+
+def _load_subject_file(reader: _Reader, path: Path, kb: Knowledge, kind: str) -> list[Any]:
+    records = reader.records(path, reader.yaml(path), f"{kind}s")
+    reader.unique_ids(path, records, kind)
+    members: list[Any] = []
+    for position, record in enumerate(records):
+        ident = str(record.get("id", ""))
+        forms = ("name", "dative", "genitive") if kind == "institution" else ("name", "locative")
+        kb.names += reader.names(path, record, kind, ident, forms=forms)
+        scale = str(record.get("scale")) if kind == "institution" else None
+        if kind == "institution":
+            reader.text(path, record, "scale")
+            members.append((ident, scale))
+        else:
+            members.append(ident)
+        kb.subjects.append(
+            {"id": ident, "kind": kind, "scale": scale, "position": position, "line": record[LINE]}
+        )
+    return members
+
+
+def _load_glossary(reader: _Reader, path: Path, kb: Knowledge, source_ids: set[str]) -> None:
+    records = reader.records(path, reader.yaml(path), "glossary terms")
+    reader.unique_ids(path, records, "glossary term")
+    for position, record in enumerate(records):
+        ident = str(record.get("id", ""))
+        source = reader.text(path, record, "source")
+        if source is not None and source not in source_ids:
+            reader.problem(path, record[LINE], f"unknown source '{source}'")
+        kb.names += reader.names(path, record, "glossary", ident, forms=("name", "definition"))
+        kb.glossary.append({"id": ident, "source": source or "", "position": position})
+
+
+def _load_observations(
+    reader: _Reader,
+    folder: Path,
+    kb: Knowledge,
+    source_ids: set[str],
+    wave_ids: set[str],
+    scale_units: dict[tuple[str, str], str],
+) -> None:
+    if not folder.is_dir():
+        reader.problem(folder, 0, "observations folder is missing")
+        return
+    subject_scale = {(ts["topic"], ts["subject"]): ts["scale"] for ts in kb.topic_subjects}
+    topic_ids = {t["id"] for t in kb.topics}
+    seen: dict[tuple[str, str, str, str], Observation] = {}
+    for path in sorted(folder.glob("*.csv")):
+        for line, row in _csv_rows(reader, path):
+            observation = _observation(
+                reader, path, line, row, source_ids, wave_ids, topic_ids, subject_scale, scale_units
+            )
+            if observation is None:
+                continue
+            key = (observation.topic, observation.subject, observation.measure, observation.wave)
+            if key in seen:
+                first = seen[key]
+                reader.problem(
+                    path,
+                    line,
+                    f"duplicate observation {'/'.join(key)} (also {reader.rel(Path(first.file))}:"
+                    f"{first.line})",
+                )
+                continue
+            seen[key] = observation
+            kb.observations.append(observation)
+    _check_distributions(reader, kb)
+
+
+def _csv_rows(reader: _Reader, path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reader.problem(path, 0, f"cannot read file: {error}")
+        return []
+    lines = text.splitlines()
+    if not lines:
+        reader.problem(path, 1, "empty file (expected a header row)")
+        return []
+    rows = list(csv.reader(lines))
+    header = tuple(cell.strip() for cell in rows[0])
+    if header != OBSERVATION_COLUMNS:
+        reader.problem(path, 1, f"header must be {','.join(OBSERVATION_COLUMNS)}")
+        return []
+    result = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            reader.problem(path, number, f"expected {len(header)} columns, found {len(cells)}")
+            continue
+        result.append((number, {k: v.strip() for k, v in zip(header, cells, strict=True)}))
+    return result
+
+
+def _observation(
+    reader: _Reader,
+    path: Path,
+    line: int,
+    row: dict[str, str],
+    source_ids: set[str],
+    wave_ids: set[str],
+    topic_ids: set[str],
+    subject_scale: dict[tuple[str, str], str | None],
+    scale_units: dict[tuple[str, str], str],
+) -> Observation | None:
+    ok = True
+
+    def fail(message: str) -> None:
+        nonlocal ok
+        ok = False
+        reader.problem(path, line, message)
+
+    topic, subject, measure, wave = row["topic"], row["subject"], row["measure"], row["wave"]
+    if not row["source"]:
+        fail("observation has no source")
+    elif row["source"] not in source_ids:
+        fail(f"unknown source '{row['source']}'")
+    if wave not in wave_ids:
+        fail(f"unknown wave '{wave}'")
+    unit = row["unit"]
+    if topic not in topic_ids:
+        fail(f"unknown topic '{topic}'")
+    elif (topic, subject) not in subject_scale:
+        fail(f"unknown subject '{subject}' for topic '{topic}'")
+    else:
+        scale = subject_scale[(topic, subject)] or ""
+        expected_unit = scale_units.get((scale, measure))
+        if expected_unit is None:
+            fail(f"unknown measure '{measure}' for {topic}/{subject} (scale '{scale}')")
+        elif unit != expected_unit:
+            fail(f"unit '{unit}' does not match measure '{measure}' ({expected_unit})")
+    value = _number(row["value"])
+    if value is None:
+        fail(f"value '{row['value']}' is not a number")
+    elif unit == "percent" and not Decimal(0) <= value <= Decimal(100):
+        fail(f"percentage {row['value']} is outside 0-100")
+    elif unit in ("count", "years") and (value < 0 or value != value.to_integral_value()):
+        fail(f"{unit} {row['value']} is not a non-negative integer")
+    if not ok or value is None:
+        return None
+    return Observation(topic, subject, measure, wave, value, unit, row["source"], str(path), line)
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or "e" in text.lower():
+        return None
+    return value
+
+
+def _check_distributions(reader: _Reader, kb: Knowledge) -> None:
+    distribution_topics = {t["id"] for t in kb.topics if t["distribution"]}
+    groups: dict[tuple[str, str, str], list[Observation]] = defaultdict(list)
+    for observation in kb.observations:
+        if observation.topic in distribution_topics:
+            groups[(observation.topic, observation.subject, observation.wave)].append(observation)
+    for (topic, subject, wave), members in groups.items():
+        total = sum((o.value for o in members), Decimal(0))
+        if abs(total - 100) > DISTRIBUTION_TOLERANCE:
+            first = min(members, key=lambda o: (o.file, o.line))
+            reader.problem(
+                Path(first.file),
+                first.line,
+                f"{topic}/{subject} in wave {wave} sums to {total}, "
+                f"not 100 (±{DISTRIBUTION_TOLERANCE})",
+            )
+
+
+def _optional(value: Any) -> str | None:
+    return None if value is None else str(value)
