@@ -140,6 +140,10 @@ def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
                 ("source", "sources", "id"),
             ],
         )
+        db["lexicon"].insert_all(kb.lexicon, pk=("concept", "lang", "form"), replace=True)
+        db["morphology"].insert_all(
+            kb.morphology, columns={"position": int}, pk=("lang", "slot", "suffix"), replace=True
+        )
         # The lookups the bot makes: by wave (rankings, overviews) and by
         # subject across waves (changes); the primary key covers the rest.
         db["observations"].create_index(["topic", "wave", "measure"])
@@ -150,6 +154,7 @@ def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
                 {"key": "schema_version", "value": str(SCHEMA_VERSION)},
                 {"key": "built_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
                 {"key": "knowledge_dir", "value": str(knowledge_dir)},
+                {"key": "lexicon_snapshot", "value": _lexicon_snapshot(kb)},
             ],
             pk="key",
         )
@@ -159,3 +164,13 @@ def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
         db.conn.commit()
     finally:
         db.conn.close()
+
+
+def _lexicon_snapshot(kb: Knowledge) -> str:
+    """The lexicon compiled once here, so every later start-up just loads it."""
+    from bot.nlu.lexicon import Lexicon
+
+    rows = [(r["concept"], r["lang"], r["form"]) for r in kb.lexicon]
+    ordered = sorted(kb.morphology, key=lambda m: (m["lang"], m["slot"], m.get("position", 0)))
+    morphology = [(m["lang"], m["slot"], m["suffix"], m["after"]) for m in ordered]
+    return Lexicon(rows, morphology).snapshot()

@@ -72,6 +72,8 @@ class Knowledge:
     glossary: list[dict[str, Any]] = field(default_factory=list)
     names: list[Name] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
+    lexicon: list[dict[str, Any]] = field(default_factory=list)
+    morphology: list[dict[str, Any]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
 
@@ -217,6 +219,7 @@ def load_knowledge(root: Path) -> tuple[Knowledge, list[Problem]]:
     scale_units = _load_topics(reader, root, kb)
     _load_glossary(reader, root / "glossary.yaml", kb, source_ids)
     _load_observations(reader, root / "observations", kb, source_ids, wave_ids, scale_units)
+    _load_lexicon(reader, root / "lexicon", kb)
     return kb, reader.problems
 
 
@@ -555,3 +558,118 @@ def _check_distributions(reader: _Reader, kb: Knowledge) -> None:
 
 def _optional(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+# Concept kinds the lexicon may name, and how their ids are checked.
+CUE_KINDS = ("cue", "month", "season", "marker", "reason", "survey", "glossary")
+MARKER_KIND = "marker"  # language markers: words of one language, not concepts
+
+
+def _load_lexicon(reader: _Reader, folder: Path, kb: Knowledge) -> None:
+    if not folder.is_dir():
+        reader.problem(folder, 0, "lexicon folder is missing")
+        return
+    known = {
+        "institution": {s["id"] for s in kb.subjects if s["kind"] == "institution"},
+        "region": {s["id"] for s in kb.subjects if s["kind"] == "region"},
+        "reason": set(_scale_measures(kb, "insecurity_reason")),
+        "survey": {*_scale_measures(kb, "survey"), "age"},
+        "glossary": {g["id"] for g in kb.glossary},
+    }
+    seen: dict[str, tuple[str, int]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "morphology.yaml":
+            _load_morphology(reader, path, kb)
+            continue
+        for record in reader.records(path, reader.yaml(path), "lexicon entries"):
+            concept = reader.text(path, record, "concept")
+            if concept is None:
+                continue
+            line = record[LINE]
+            kind, _, ident = concept.partition("/")
+            if not ident:
+                reader.problem(path, line, f"concept '{concept}' must be kind/id")
+                continue
+            if kind in known and ident not in known[kind]:
+                reader.problem(path, line, f"unknown {kind} '{ident}' in concept '{concept}'")
+            elif (
+                kind not in known and kind not in CUE_KINDS and not kind.startswith("unavailable_")
+            ):
+                reader.problem(path, line, f"unknown concept kind '{kind}'")
+            if concept in seen:
+                first_file, first_line = seen[concept]
+                reader.problem(
+                    path,
+                    line,
+                    f"duplicate concept '{concept}' (first at {first_file}:{first_line})",
+                )
+                continue
+            seen[concept] = (reader.rel(path), line)
+            for lang in LANGUAGES:
+                forms = record.get(lang)
+                if forms is None and kind == MARKER_KIND:
+                    continue
+                if not isinstance(forms, list) or (not forms and kind != MARKER_KIND):
+                    reader.problem(path, line, f"concept '{concept}' has no {lang} forms")
+                    continue
+                listed: set[str] = set()
+                for form in forms:
+                    text = str(form).strip()
+                    if not text or text == "*" or (text.endswith("*") and len(text) < 5):
+                        reader.problem(
+                            path, line, f"concept '{concept}': form '{text}' is too short"
+                        )
+                        continue
+                    if text.casefold() in listed:
+                        reader.problem(
+                            path, line, f"concept '{concept}': {lang} form '{text}' is listed twice"
+                        )
+                        continue
+                    listed.add(text.casefold())
+                    kb.lexicon.append({"concept": concept, "lang": lang, "form": text})
+
+
+def _scale_measures(kb: Knowledge, scale: str) -> list[str]:
+    return [m["measure"] for m in kb.scale_measures if m["scale"] == scale]
+
+
+def _load_morphology(reader: _Reader, path: Path, kb: Knowledge) -> None:
+    data = reader.yaml(path)
+    if not isinstance(data, dict):
+        reader.problem(path, 1, "expected a mapping of languages")
+        return
+    for lang in LANGUAGES:
+        block = data.get(lang)
+        if not isinstance(block, dict):
+            reader.problem(path, data.get(LINE, 1), f"no {lang} morphology")
+            continue
+        for key in ("loose_stem_min", "max_loose_ending"):
+            value = block.get(key)
+            if not isinstance(value, int) or value < 0:
+                reader.problem(path, block[LINE], f"{lang} {key} must be a non-negative integer")
+                continue
+            kb.morphology.append({"lang": lang, "slot": key, "suffix": "", "after": str(value)})
+        for slot, entries in block.items():
+            if slot in (LINE, "loose_stem_min", "max_loose_ending"):
+                continue
+            if not isinstance(entries, list):
+                reader.problem(path, block[LINE], f"{lang} {slot} must be a list")
+                continue
+            for position, entry in enumerate(entries):
+                if isinstance(entry, dict):
+                    suffix = str(entry.get("suffix", "")).strip()
+                    after = entry.get("after") or []
+                else:
+                    suffix, after = str(entry).strip(), []
+                if not suffix:
+                    reader.problem(path, block[LINE], f"{lang} {slot}: empty suffix")
+                    continue
+                kb.morphology.append(
+                    {
+                        "lang": lang,
+                        "slot": slot,
+                        "suffix": suffix,
+                        "after": ",".join(map(str, after)),
+                        "position": position,
+                    }
+                )

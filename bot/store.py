@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bot.domain import Fact, Source, Wave
-
-log = logging.getLogger(__name__)
 
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml", ".csv")
 
@@ -47,8 +44,11 @@ def ensure_store(knowledge_dir: Path, db_path: Path) -> Path:
         or db_path.stat().st_mtime >= newest_knowledge_mtime(knowledge_dir)
     ):
         return db_path
+    import logging  # only a (re)build has anything to log
+
     from bot.build import build  # only pay for YAML and sqlite-utils when building
 
+    log = logging.getLogger(__name__)
     result = build(knowledge_dir, db_path)
     if result.ok:
         log.info("built the store at %s", db_path)
@@ -82,6 +82,7 @@ class Store:
 
     # -- facts ---------------------------------------------------------------
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - the store is read-only for the process's life
     def fact(self, topic: str, subject: str, measure: str, wave: str) -> Fact | None:
         rows = self._rows(
             "SELECT topic, subject, measure, wave, value_text, unit, source FROM observations"
@@ -193,6 +194,31 @@ class Store:
             (kind, ident, lang, form),
         )
         return rows[0][0] if rows else None
+
+    def lexicon_rows(self) -> list[tuple[str, str, str]]:
+        """(concept, lang, form) for every word of knowledge/lexicon."""
+        return [
+            (row[0], row[1], row[2])
+            for row in self._rows("SELECT concept, lang, form FROM lexicon ORDER BY rowid")
+        ]
+
+    @cache  # noqa: B019
+    def first_form(self, concept: str, lang: str) -> str | None:
+        """How the lexicon first writes a concept in a language (its display name)."""
+        rows = self._rows(
+            "SELECT form FROM lexicon WHERE concept = ? AND lang = ? ORDER BY rowid LIMIT 1",
+            (concept, lang),
+        )
+        return rows[0][0].rstrip("*") if rows else None
+
+    def morphology_rows(self) -> list[tuple[str, str, str, str]]:
+        """(lang, slot, suffix, after) as knowledge/lexicon/morphology.yaml has them."""
+        return [
+            (row[0], row[1], row[2], row[3])
+            for row in self._rows(
+                "SELECT lang, slot, suffix, after FROM morphology ORDER BY lang, slot, position"
+            )
+        ]
 
     def meta(self, key: str) -> str | None:
         rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
