@@ -13,8 +13,11 @@ from pathlib import Path
 from bot.config import Settings
 
 EXAMPLES = """examples:
+  senim ask "How much do people trust the police?"
+  senim ask --json "Полицияға қанша адам сенеді?"
+  senim ask --json - < questions.txt   one JSON reply per line
+  senim chat                          talk to Senim in the terminal
   senim build --check                 validate knowledge/ only
-  senim build                         (re)write the store
 """
 
 
@@ -52,7 +55,64 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--check", action="store_true", help="validate only; write nothing")
     build.set_defaults(handler=_build)
+
+    ask = commands.add_parser(
+        "ask",
+        help="answer a question (or, with '-', one question per line of stdin)",
+        description="Answer a question about the survey, in its own language.",
+        epilog='example: senim ask --json "сколько людей доверяют судам в 2023?"',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ask.add_argument("--lang", choices=("kk", "ru", "en"), help="force the reply language")
+    ask.add_argument("--json", action="store_true", help="print the reply as one JSON line")
+    ask.add_argument("question", nargs="+", help="the question, or '-' to read lines from stdin")
+    ask.set_defaults(handler=_ask)
+
+    chat = commands.add_parser(
+        "chat",
+        help="an interactive chat in the terminal, with follow-up questions",
+        description="Chat with Senim in the terminal; context carries over between questions.",
+        epilog="example: senim chat --lang kk",
+    )
+    chat.add_argument("--lang", choices=("kk", "ru", "en"), help="force the reply language")
+    chat.set_defaults(handler=_chat)
     return parser
+
+
+def _engine():
+    from bot.engine import Engine
+    from bot.store import StoreUnavailable
+
+    try:
+        return Engine.open(Settings.from_env())
+    except StoreUnavailable as error:
+        print(f"senim: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return None
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from bot import ask
+
+    engine = _engine()
+    if engine is None:
+        return 1
+    if args.question == ["-"]:
+        if not args.json:
+            print("senim: batch mode ('-') needs --json", file=sys.stderr)
+            return 2
+        return ask.ask_batch(engine, ask.stdin_lines(), args.lang, sys.stdout)
+    return ask.ask_once(engine, " ".join(args.question), args.lang, args.json, sys.stdout)
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot import ask
+
+    engine = _engine()
+    if engine is None:
+        return 1
+    return ask.chat(engine, args.lang, sys.stdin, sys.stdout)
 
 
 def _build(args: argparse.Namespace) -> int:

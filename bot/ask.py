@@ -1,0 +1,131 @@
+"""`senim ask` and `senim chat`: the engine on the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO
+
+from bot.engine import Engine, Reply
+from bot.nlu.parse import SMALL_TALK, Query
+
+
+@dataclass(slots=True)
+class Conversation:
+    """What a chat remembers between questions: the last query and language."""
+
+    context: Query | None = None
+    lang: str | None = None
+
+    def remember(self, reply: Reply) -> None:
+        self.lang = reply.lang
+        if reply.query.intent not in SMALL_TALK:
+            self.context = reply.query
+
+
+def as_json(engine: Engine, reply: Reply) -> dict[str, object]:
+    data: dict[str, object] = {
+        "question": reply.question,
+        "lang": reply.lang,
+        "intent": reply.intent,
+        "figures": [figure.as_json() for figure in reply.figures],
+        "text": reply.text,
+        "link": engine.link(reply.payload),
+    }
+    if reply.options:
+        data["options"] = [option.text for option in reply.options]
+    return data
+
+
+def ask_once(
+    engine: Engine, question: str, lang: str | None, as_json_output: bool, out: IO[str]
+) -> int:
+    reply = engine.ask(question, lang=lang)
+    if as_json_output:
+        out.write(json.dumps(as_json(engine, reply), ensure_ascii=False) + "\n")
+    else:
+        out.write(reply.text + "\n")
+        link = engine.link(reply.payload)
+        if link:
+            out.write(link + "\n")
+    return 0
+
+
+def ask_batch(engine: Engine, lines: Iterable[bytes], lang: str | None, out: IO[str]) -> int:
+    """One JSON reply per input line, flushed at once; a bad line still gets a reply."""
+    sessions: dict[str, Conversation] = {}
+    for raw in lines:
+        question, session = _read_line(raw)
+        conversation = sessions.setdefault(session, Conversation()) if session else Conversation()
+        try:
+            reply = engine.ask(
+                question, lang=lang, context=conversation.context, lang_hint=conversation.lang
+            )
+            conversation.remember(reply)
+            data = as_json(engine, reply)
+        except Exception as error:
+            data = {
+                "question": question,
+                "lang": lang or "en",
+                "intent": "error",
+                "figures": [],
+                "text": f"internal error: {type(error).__name__}",
+                "link": None,
+            }
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def _read_line(raw: bytes) -> tuple[str, str | None]:
+    text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+    if text.startswith("{"):
+        try:
+            item = json.loads(text)
+        except ValueError:
+            return text, None
+        if isinstance(item, dict) and isinstance(item.get("q"), str):
+            session = item.get("session")
+            return item["q"], str(session) if session is not None else None
+    return text, None
+
+
+def chat(engine: Engine, lang: str | None, stdin: IO[str], out: IO[str]) -> int:
+    """An interactive terminal chat with conversation context; a number picks an option."""
+    conversation = Conversation()
+    options: tuple = ()
+    interactive = stdin.isatty()
+    if interactive:
+        out.write("Senim — /quit to leave\n")
+    while True:
+        if interactive:
+            out.write("> ")
+            out.flush()
+        line = stdin.readline()
+        if not line:
+            return 0
+        question = line.strip()
+        if question in ("/quit", "/exit"):
+            return 0
+        if question.isdigit() and options and 1 <= int(question) <= len(options):
+            reply = engine.reply_to(options[int(question) - 1].query, conversation.lang or "en")
+        else:
+            reply = engine.ask(
+                question, lang=lang, context=conversation.context, lang_hint=conversation.lang
+            )
+        conversation.remember(reply)
+        options = reply.options
+        out.write(reply.text + "\n")
+        for number, option in enumerate(options, start=1):
+            out.write(f"  {number}) {option.text}\n")
+        link = engine.link(reply.payload)
+        if link:
+            out.write(link + "\n")
+        out.write("\n")
+        out.flush()
+
+
+def stdin_lines() -> Iterable[bytes]:
+    yield from sys.stdin.buffer

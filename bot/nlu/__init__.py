@@ -1,0 +1,1 @@
+"""Understanding questions: normalize, detect the language, parse into a Query."""

@@ -1,0 +1,68 @@
+"""Which of kk / ru / en a question is in, from the words it matched.
+
+Evidence: letters only Kazakh has (in Cyrillic or Latin), Kazakh suffixes on a
+known stem, and words whose lexicon forms belong to one language only. Words
+shared by Kazakh and Russian (полиция) count for little; a tie goes to the
+conversation's language, then to the script.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.nlu.lexicon import Sense
+from bot.nlu.normalize import Token
+
+LANGS = ("kk", "ru", "en")
+KAZAKH_LATIN = frozenset("ǵğńñúüūýıáäóöş")
+
+
+def detect(
+    tokens: Sequence[Token],
+    senses: Sequence[Sense],
+    phrase_langs: dict[int, str],
+    fallback: str | None = None,
+) -> str:
+    score = dict.fromkeys(LANGS, 0.0)
+    transliterated: set[str] = set()  # kk/ru recognised in Latin letters
+    cyrillic = latin = 0
+    for index, (token, sense) in enumerate(zip(tokens, senses, strict=True)):
+        if token.number is not None:
+            continue
+        if token.latin is None:
+            cyrillic += 1
+        else:
+            latin += 1
+        if token.kazakh or (token.latin and KAZAKH_LATIN.intersection(token.latin)):
+            score["kk"] += 1
+        elif token.latin and "q" in token.latin:
+            score["kk"] += 0.5
+        if index in phrase_langs:
+            score[phrase_langs[index]] += 1
+            continue
+        langs = sense.langs
+        if sense.suffix_lang == "kk":
+            score["kk"] += 1
+        if token.latin is not None and "en" not in langs:
+            transliterated |= langs
+        if len(langs) == 1:
+            (lang,) = langs
+            score[lang] += 0.6 if sense.fuzzy else 1
+        elif len(langs) == 2:
+            for lang in langs:
+                score[lang] += 0.3
+    best = max(score.values())
+    if best == 0:
+        if fallback in LANGS:
+            return fallback
+        return "en" if latin > cyrillic else "ru" if cyrillic else fallback or "en"
+    leaders = [lang for lang in LANGS if score[lang] == best]
+    if len(leaders) == 1:
+        return leaders[0]
+    if fallback in leaders:
+        return fallback
+    for lang in ("ru", "kk"):
+        if lang in leaders and lang in transliterated:
+            return lang
+    preference = ("ru", "kk", "en") if cyrillic >= latin else ("en", "kk", "ru")
+    return next(lang for lang in preference if lang in leaders)

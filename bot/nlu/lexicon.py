@@ -1,0 +1,444 @@
+"""knowledge/lexicon compiled for matching: which concepts a word can stand for.
+
+A question word is matched, in order of trust, by: its exact form; the form
+minus a suffix chain its language allows after that stem (Kazakh cases and
+plurals, Russian and English endings); a prefix entry (`довер*`); and only when
+nothing else matched, a fuzzy match that tolerates one or two typos. Each
+result carries the languages it is evidence for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.nlu.normalize import Token, skeleton, split_form
+
+VOWELS = frozenset("аеиоуяюэ")
+VOICELESS = frozenset("кпстфхцчшщ")
+VOICED = frozenset("бвгджз")
+SONORANT = frozenset("лмнр")
+LATIN_LANG = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    concept: str  # kind/id, e.g. institution/police, cue/trust
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    words: tuple[str, ...]  # bases, one per word
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    """What one question word can be: lexicon bases, and language evidence."""
+
+    bases: frozenset[str]  # for single-word concepts: the exact form wins when there is one
+    phrase_bases: frozenset[str]  # for phrases: exact and inflected readings alike
+    langs: frozenset[str]  # languages whose forms it matched
+    suffix_lang: str | None  # a language whose inflection it carries (kk suffixes)
+    fuzzy: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Suffix:
+    text: str
+    after: frozenset[str]
+
+
+def _edits(length: int) -> int:
+    return 1 if length <= 7 else 2
+
+
+def _sound_class(letter: str) -> str:
+    if letter in VOWELS:
+        return "vowel"
+    if letter in VOICELESS:
+        return "voiceless"
+    if letter in VOICED:
+        return "voiced"
+    if letter in SONORANT:
+        return "sonorant"
+    return "other"
+
+
+def _allowed(suffix: Suffix, before: str, after_possessive: bool) -> bool:
+    if after_possessive:
+        return "possessive" in suffix.after
+    if not before:
+        return False
+    last = before[-1]
+    return last in suffix.after or _sound_class(last) in suffix.after
+
+
+class Lexicon:
+    """The compiled vocabulary; build once per store, share everywhere."""
+
+    def __init__(
+        self,
+        rows: Iterable[tuple[str, str, str]],
+        morphology: Iterable[tuple[str, str, str, str]],
+    ) -> None:
+        self.concepts: dict[str, list[Entry]] = defaultdict(list)  # base -> entries
+        self.phrases: dict[str, list[Phrase]] = defaultdict(list)  # first base -> phrases
+        self.vocabulary: dict[str, set[str]] = defaultdict(set)  # base -> languages
+        self.ru_stems: dict[str, set[str]] = defaultdict(set)  # stem -> bases
+        self.prefixes: dict[str, list[tuple[str, str]]] = defaultdict(list)  # 3 letters -> bases
+        self.kk: dict[str, list[Suffix]] = defaultdict(list)
+        self.endings: dict[str, tuple[str, ...]] = {}
+        self.loose: dict[str, tuple[int, int]] = {}
+        self._load_morphology(morphology)
+        for concept, lang, form in rows:
+            self._add(Entry(concept, lang), form)
+        self._finish()
+
+    def _finish(self) -> None:
+        self._fuzzy_pool: dict[int, list[str]] | None = None  # built on the first typo
+        self.sense = lru_cache(maxsize=65536)(self._sense)
+
+    # -- a compiled snapshot, so a one-shot `senim ask` need not compile ---------------
+
+    def snapshot(self) -> str:
+        """The compiled lexicon as JSON (written into the store by `senim build`)."""
+        return json.dumps(
+            {
+                "concepts": {
+                    b: [[e.concept, e.lang] for e in es] for b, es in self.concepts.items()
+                },
+                "phrases": {
+                    b: [[list(p.words), p.entry.concept, p.entry.lang] for p in ps]
+                    for b, ps in self.phrases.items()
+                },
+                "vocabulary": {b: sorted(langs) for b, langs in self.vocabulary.items()},
+                "ru_stems": {stem: sorted(bases) for stem, bases in self.ru_stems.items()},
+                "prefixes": {
+                    k: [list(pair) for pair in pairs] for k, pairs in self.prefixes.items()
+                },
+                "kk": {
+                    slot: [[x.text, sorted(x.after)] for x in xs] for slot, xs in self.kk.items()
+                },
+                "endings": {lang: list(items) for lang, items in self.endings.items()},
+                "loose": {lang: list(pair) for lang, pair in self.loose.items()},
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_snapshot(cls, text: str) -> Lexicon:
+        data = json.loads(text)
+        lexicon = cls.__new__(cls)
+        entries: dict[tuple[str, str], Entry] = {}
+
+        def entry(concept: str, lang: str) -> Entry:
+            return entries.setdefault((concept, lang), Entry(concept, lang))
+
+        lexicon.concepts = defaultdict(
+            list, {b: [entry(c, lang) for c, lang in es] for b, es in data["concepts"].items()}
+        )
+        lexicon.phrases = defaultdict(
+            list,
+            {
+                b: [Phrase(tuple(words), entry(c, lang)) for words, c, lang in ps]
+                for b, ps in data["phrases"].items()
+            },
+        )
+        lexicon.vocabulary = defaultdict(set, {b: set(v) for b, v in data["vocabulary"].items()})
+        lexicon.ru_stems = defaultdict(set, {s: set(v) for s, v in data["ru_stems"].items()})
+        lexicon.prefixes = defaultdict(
+            list, {k: [(a, b) for a, b in v] for k, v in data["prefixes"].items()}
+        )
+        lexicon.kk = defaultdict(
+            list,
+            {slot: [Suffix(t, frozenset(a)) for t, a in xs] for slot, xs in data["kk"].items()},
+        )
+        lexicon.endings = {lang: tuple(v) for lang, v in data["endings"].items()}
+        lexicon.ending_sets = {lang: frozenset(v) for lang, v in lexicon.endings.items()}
+        lexicon.ending_lengths = {
+            lang: tuple(sorted({len(e) for e in v}, reverse=True))
+            for lang, v in lexicon.endings.items()
+        }
+        lexicon.loose = {lang: (v[0], v[1]) for lang, v in data["loose"].items()}
+        lexicon._finish()
+        return lexicon
+
+    # -- compiling -------------------------------------------------------------
+
+    def _load_morphology(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        endings: dict[str, list[str]] = defaultdict(list)
+        settings: dict[tuple[str, str], int] = {}
+        for lang, slot, suffix, after in rows:
+            if slot in ("loose_stem_min", "max_loose_ending"):
+                settings[(lang, slot)] = int(after)
+            elif slot == "endings":
+                endings[lang].append(skeleton(suffix) if lang != LATIN_LANG else suffix)
+            else:
+                self.kk[slot].append(Suffix(skeleton(suffix), frozenset(after.split(","))))
+        for lang, items in endings.items():
+            self.endings[lang] = tuple(sorted(set(items), key=lambda e: (-len(e), e)))
+        # Endings by length: a word is checked against ~5 slices, not ~50 endings.
+        self.ending_sets = {lang: frozenset(items) for lang, items in endings.items()}
+        self.ending_lengths = {
+            lang: tuple(sorted({len(e) for e in items}, reverse=True))
+            for lang, items in endings.items()
+        }
+        for lang in ("kk", "ru", "en"):
+            self.loose[lang] = (
+                settings.get((lang, "loose_stem_min"), 99),
+                settings.get((lang, "max_loose_ending"), 0),
+            )
+
+    @staticmethod
+    def base_of(word: str, lang: str) -> str:
+        """The key a lexicon word is stored under: Latin as is for English."""
+        if word.endswith("*"):
+            return Lexicon.base_of(word[:-1], lang) + "*"
+        if lang == LATIN_LANG and word.isascii():
+            return word.casefold().replace("’", "'")
+        return skeleton(word)
+
+    def _add(self, entry: Entry, form: str) -> None:
+        prefix = form.endswith("*")
+        words = split_form(form[:-1] if prefix else form)
+        if not words:
+            return
+        if prefix:
+            words[-1] += "*"
+        bases = tuple(self.base_of(word, entry.lang) for word in words)
+        for base in bases:
+            self._register(base, entry.lang)
+        if len(bases) == 1:
+            self.concepts[bases[0]].append(entry)
+        else:
+            self.phrases[bases[0]].append(Phrase(bases, entry))
+
+    def _register(self, base: str, lang: str) -> None:
+        self.vocabulary[base].add(lang)
+        if base.endswith("*"):
+            stem = base[:-1]
+            self.prefixes[stem[:3]].append((stem, base))
+            return
+        if lang == "ru":
+            # Any known ending may come off a dictionary form (правоохранительный ->
+            # правоохранительн-), so all its inflections meet at the stem.
+            self.ru_stems[base].add(base)
+            for stem in self._stems(base, "ru", 3):
+                self.ru_stems[stem].add(base)
+
+    def _fuzzy_words(self) -> dict[int, list[str]]:
+        """Plain words (no prefixes, 5+ letters) grouped by length for fuzzy lookups."""
+        if self._fuzzy_pool is None:
+            pool: dict[int, list[str]] = defaultdict(list)
+            for base in sorted(self.vocabulary):
+                if not base.endswith("*") and len(base) >= 5 and not base.isdigit():
+                    pool[len(base)].append(base)
+            self._fuzzy_pool = pool
+        return self._fuzzy_pool
+
+    # -- matching a word --------------------------------------------------------
+
+    def _sense(self, token: Token) -> Sense:
+        bases: set[str] = set()
+        inflected: set[str] = set()
+        suffix_lang = None
+        keys = [token.key]
+        if token.latin is not None:
+            keys.insert(0, token.latin)
+        for key in keys:
+            if key in self.vocabulary:
+                bases.add(key)
+        for key in keys:
+            found, lang = self._inflected(key)
+            if found:
+                inflected |= found
+                suffix_lang = suffix_lang or lang
+        if not bases:
+            bases = set(inflected)
+        else:
+            suffix_lang = None
+        for key in keys:
+            bases |= self._prefixed(key)
+        fuzzy = False
+        if not bases and token.number is None:
+            bases = self._fuzzy(keys)
+            fuzzy = bool(bases)
+        langs = {lang for base in bases for lang in self.vocabulary.get(base, ())}
+        if token.latin is not None and LATIN_LANG in self.vocabulary.get(token.latin, ()):
+            # An English word is English, even when its transliteration means
+            # something too; its Cyrillic bases still count for phrases.
+            langs = {LATIN_LANG} | {
+                lang
+                for base in bases
+                if not base.isascii()
+                for lang in self.vocabulary.get(base, ())
+                if LATIN_LANG not in self.vocabulary.get(base, ())
+            }
+            if len(langs) > 1:
+                langs = {LATIN_LANG}
+        return Sense(
+            frozenset(bases), frozenset(bases | inflected), frozenset(langs), suffix_lang, fuzzy
+        )
+
+    def _inflected(self, key: str) -> tuple[set[str], str | None]:
+        found: set[str] = set()
+        lang = None
+        for stem in self._kk_stems(key):
+            if "kk" in self.vocabulary.get(stem, ()):
+                found.add(stem)
+                lang = "kk"
+        for stem in self._stems(key, "ru", 2):
+            found |= self.ru_stems.get(stem, set())
+        found |= self.ru_stems.get(key, set())
+        if key.isascii():
+            for stem in self._stems(key, LATIN_LANG, 3):
+                for candidate in (stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else ""):
+                    if LATIN_LANG in self.vocabulary.get(candidate, ()):
+                        found.add(candidate)
+        if not found:
+            found, lang = self._loosely(key)
+        return found, lang
+
+    def _stems(self, word: str, lang: str, shortest: int) -> list[str]:
+        """The word minus each known ending of the language, longest ending first."""
+        endings = self.ending_sets.get(lang, frozenset())
+        return [
+            word[:-n]
+            for n in self.ending_lengths.get(lang, ())
+            if len(word) - n >= shortest and word[-n:] in endings
+        ]
+
+    def _kk_stems(self, key: str) -> list[str]:
+        """Stems of a Kazakh word form under the plural-possessive-case grammar."""
+        stems = []
+        for case in (None, *self.kk["case"]):
+            if case is not None and not key.endswith(case.text):
+                continue
+            rest = key[: len(key) - len(case.text)] if case else key
+            for poss in (None, *self.kk["possessive"]):
+                if poss is not None and not rest.endswith(poss.text):
+                    continue
+                rest2 = rest[: len(rest) - len(poss.text)] if poss else rest
+                if case and not _allowed(case, rest, poss is not None):
+                    continue
+                for plural in (None, *self.kk["plural"]):
+                    if plural is not None and not rest2.endswith(plural.text):
+                        continue
+                    stem = rest2[: len(rest2) - len(plural.text)] if plural else rest2
+                    if len(stem) < 2 or (case is None and poss is None and plural is None):
+                        continue
+                    if poss and not _allowed(poss, rest2, False):
+                        continue
+                    if plural and not _allowed(plural, stem, False):
+                        continue
+                    stems.append(stem)
+        return stems
+
+    def _loosely(self, key: str) -> tuple[set[str], str | None]:
+        """A long known stem plus a short, unrecognised (often misspelt) ending."""
+        for lang in ("kk", "ru", "en"):
+            minimum, longest = self.loose[lang]
+            for cut in range(1, longest + 1):
+                stem = key[:-cut]
+                if len(stem) < minimum:
+                    break
+                if lang == "ru":
+                    hits = self.ru_stems.get(stem, set())
+                else:
+                    hits = {stem} if lang in self.vocabulary.get(stem, ()) else set()
+                if hits:
+                    return set(hits), lang
+        return set(), None
+
+    def _prefixed(self, key: str) -> set[str]:
+        return {base for stem, base in self.prefixes.get(key[:3], ()) if key.startswith(stem)}
+
+    def _fuzzy(self, keys: list[str]) -> set[str]:
+        """Typo tolerance: 1 edit for 5-7 letters, 2 from 8; short words never."""
+        for key in keys:
+            if len(key) == 4:
+                # Too short to trust any edit but a dropped vowel (судм = судам).
+                found = self._with_vowel_restored(key)
+                if found:
+                    return found
+                continue
+            if len(key) < 4:
+                continue
+            found = self._closest(key, _edits(len(key)))
+            if found:
+                return found
+            # A misspelt stem under a correct suffix: палицияга, прокуротурага.
+            for stem in {s for s in self._loose_cuts(key) if len(s) >= 5}:
+                found = self._closest(stem, _edits(len(stem)))
+                if found:
+                    return found
+            found = self._closest_prefix(key)
+            if found:
+                return found
+        return set()
+
+    def _with_vowel_restored(self, key: str) -> set[str]:
+        vowels = "аеиоу" if not key.isascii() else "aeiou"
+        found: set[str] = set()
+        for position in range(1, len(key) + 1):
+            for vowel in vowels:
+                candidate = key[:position] + vowel + key[position:]
+                if candidate in self.vocabulary:
+                    found.add(candidate)
+                else:
+                    found |= self._inflected(candidate)[0]
+        concepts = {e.concept for b in found for e in self.concepts.get(b, [])}
+        return found if len(concepts) == 1 else set()
+
+    def _closest_prefix(self, key: str) -> set[str]:
+        """A misspelt word under a prefix entry: безопастно ~ безопасн*."""
+        from rapidfuzz.distance import OSA  # only questions with a typo pay for rapidfuzz
+
+        found = set()
+        for entries in self.prefixes.values():
+            for stem, base in entries:
+                if len(stem) < 5 or key[0] != stem[0]:
+                    continue
+                limit = _edits(len(stem))
+                for cut in (len(stem) - 1, len(stem), len(stem) + 1):
+                    if (
+                        cut <= len(key)
+                        and OSA.distance(key[:cut], stem, score_cutoff=limit) <= limit
+                    ):
+                        found.add(base)
+                        break
+        return found
+
+    def _loose_cuts(self, key: str) -> list[str]:
+        return [key[:-cut] for cut in range(1, 5) if len(key) - cut >= 5]
+
+    def _closest(self, key: str, limit: int) -> set[str]:
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        pool = self._fuzzy_words()
+        choices = [
+            w for n in range(len(key) - limit, len(key) + limit + 1) for w in pool.get(n, ())
+        ]
+        if not choices:
+            return set()
+        best = process.extract(key, choices, scorer=OSA.distance, score_cutoff=limit, limit=4)
+        if not best:
+            return set()
+        top = min(score for _, score, _ in best)
+        # The first letter is rarely the typo; requiring it keeps "сотни" off "сотка".
+        return {word for word, score, _ in best if score == top and word[0] == key[0]}
+
+    # -- matching a question ------------------------------------------------------
+
+    def concepts_of(self, base: str) -> list[Entry]:
+        return self.concepts.get(base, [])
+
+    def phrases_from(self, base: str) -> list[Phrase]:
+        return self.phrases.get(base, [])

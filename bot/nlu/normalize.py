@@ -1,0 +1,134 @@
+"""Fold text so that every way of typing a word meets the same key.
+
+Kazakh typed on a Russian keyboard drops its own letters (қ→к, ғ→г ...), Latin
+Kazakh and transliterated Russian need Cyrillic, and people rarely agree on
+ы/и/й or ё/е. The key ("skeleton") forgets exactly those differences.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+
+# Cyrillic -> skeleton. ы/й/і all become и and soft/hard signs vanish: the
+# spelling differences people make when typing fast or transliterating.
+_CYRILLIC_FOLD = str.maketrans(
+    {
+        "ё": "е",
+        "э": "е",
+        "ә": "а",
+        "ғ": "г",
+        "қ": "к",
+        "ң": "н",
+        "ө": "о",
+        "ұ": "у",
+        "ү": "у",
+        "һ": "х",
+        "і": "и",
+        "ы": "и",
+        "й": "и",
+        "щ": "ш",
+        "ь": "",
+        "ъ": "",
+    }
+)
+
+# Latin -> Cyrillic, covering the Kazakh Latin alphabets (2018 acute and 2021
+# umlaut versions), informal Kazakh and Russian transliteration. Digraphs first.
+_LATIN_DIGRAPHS = (
+    ("shch", "щ"),
+    ("sch", "щ"),
+    ("sh", "ш"),
+    ("ch", "ч"),
+    ("zh", "ж"),
+    ("kh", "х"),
+    ("ts", "ц"),
+    ("tc", "ц"),
+    ("ya", "я"),
+    ("ja", "я"),
+    ("ia", "я"),
+    ("ıa", "я"),  # 2018 Kazakh Latin: я = ıa, ю = ıý / ıu
+    ("ıý", "ю"),
+    ("ıu", "ю"),
+    ("yu", "ю"),
+    ("ju", "ю"),
+    ("iu", "ю"),
+    ("yo", "е"),
+    ("ye", "е"),
+    ("ck", "к"),
+)
+_LATIN_LETTERS = {
+    "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х",
+    "i": "и", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п",
+    "q": "к", "r": "р", "s": "с", "t": "т", "u": "у", "v": "в", "w": "у", "x": "кс",
+    "y": "и", "z": "з",
+    "á": "а", "ä": "а", "ǵ": "г", "ğ": "г", "ń": "н", "ñ": "н", "ó": "о", "ö": "о",
+    "ú": "у", "ü": "у", "ū": "у", "ý": "у", "ı": "и", "ş": "ш", "ç": "ч", "é": "е",
+    "í": "и", "'": "", "’": "",
+}  # fmt: skip
+_LATIN_PATTERN = re.compile("|".join(re.escape(d) for d, _ in _LATIN_DIGRAPHS) + "|.", re.DOTALL)
+_DIGRAPHS = dict(_LATIN_DIGRAPHS)
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|%", re.UNICODE)
+_LATIN_CHAR = re.compile(r"[a-záäǵğńñóöúüūýışçéí]")
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # casefolded surface form
+    key: str  # Cyrillic skeleton (transliterated when the word is Latin)
+    latin: str | None  # the Latin form, for English matching; None for Cyrillic
+    kazakh: bool  # has a letter only Kazakh uses
+    number: int | None  # value of an all-digit token
+
+
+def clean(text: str) -> str:
+    """Printable text of bounded length: control characters and zero-width marks go."""
+    text = unicodedata.normalize("NFC", text[: MAX_QUESTION_CHARS * 4])
+    kept = [ch if unicodedata.category(ch)[0] != "C" else " " for ch in text]
+    return "".join(kept)[:MAX_QUESTION_CHARS]
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """The matching key of one word, whatever its script."""
+    word = word.casefold().replace("’", "'")
+    if _LATIN_CHAR.search(word):
+        word = _transliterate(word)
+    return word.translate(_CYRILLIC_FOLD)
+
+
+def _transliterate(word: str) -> str:
+    out = []
+    for match in _LATIN_PATTERN.finditer(word):
+        piece = match.group(0)
+        out.append(_DIGRAPHS.get(piece) or _LATIN_LETTERS.get(piece, piece))
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def _token(word: str) -> Token:
+    latin = word if _LATIN_CHAR.search(word) else None
+    number = int(word) if word.isdigit() and len(word) <= 6 else None
+    return Token(
+        text=word,
+        key=skeleton(word),
+        latin=latin.replace("’", "'") if latin else None,
+        kazakh=any(ch in KAZAKH_LETTERS for ch in word),
+        number=number,
+    )
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words of a question; hyphens split words (анти-коррупция = анти коррупция)."""
+    return [_token(m.group(0)) for m in _TOKEN.finditer(clean(text).casefold())]
+
+
+def split_form(form: str) -> list[str]:
+    """The words of a lexicon form, split exactly as questions are."""
+    return [m.group(0) for m in _TOKEN.finditer(form.casefold())]
