@@ -33,3 +33,19 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def store(store_path: Path) -> Store:
     return Store(store_path)
+
+
+@pytest.fixture(scope="session")
+def engine(store: Store):
+    from bot.engine import Engine
+
+    return Engine(store, "SenimTestBot")
+
+
+def senim_env(store_path: Path, **extra: str) -> dict[str, str]:
+    """Environment for running the real `senim` on a test store, nothing else."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SENIM_", "TELEGRAM_"))}
+    env.update({"SENIM_DB": str(store_path), "SENIM_BOT_USERNAME": "SenimTestBot", **extra})
+    return env

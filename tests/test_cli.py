@@ -1,0 +1,149 @@
+"""`senim ask` and `senim chat` as users and programs run them: real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import senim_env
+
+SENIM = [sys.executable, "-m", "bot"]
+CONTRACT_KEYS = {"question", "lang", "intent", "figures", "text", "link"}
+
+
+def run(store_path: Path, *args: str, stdin: bytes | str | None = None, **env: str):
+    return subprocess.run(
+        [*SENIM, *args],
+        input=stdin.encode() if isinstance(stdin, str) else stdin,
+        capture_output=True,
+        env=senim_env(store_path, **env),
+        timeout=60,
+    )
+
+
+def test_ask_prints_the_answer_and_its_share_link(store_path: Path):
+    result = run(store_path, "ask", "How much do people trust the police?")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert "61.6%" in out and "Source:" in out
+    assert "https://t.me/SenimTestBot?start=IvTtrustSpoliceP2404" in out
+
+
+def test_ask_json_follows_the_contract(store_path: Path):
+    result = run(store_path, "ask", "--json", "Полицияға", "қанша", "адам", "сенеді?")
+    data = json.loads(result.stdout)
+    assert set(data) == CONTRACT_KEYS
+    assert data["question"] == "Полицияға қанша адам сенеді?"
+    assert data["lang"] == "kk" and data["intent"] == "value"
+    assert data["figures"][0] == {
+        "topic": "trust", "subject": "police", "measure": "trust",
+        "wave": "2024-04", "value": 61.6, "unit": "percent",
+    }  # fmt: skip
+    assert "61,6%" in data["text"] and "<b>" not in data["text"]
+    assert data["link"] == "https://t.me/SenimTestBot?start=IvTtrustSpoliceP2404"
+
+
+def test_lang_forces_the_reply_language(store_path: Path):
+    data = json.loads(run(store_path, "ask", "--json", "--lang", "ru", "police trust").stdout)
+    assert data["lang"] == "ru" and "Полиция" in data["text"]
+
+
+def test_python_dash_m_bot_is_senim(store_path: Path):
+    result = run(store_path, "--help")
+    assert result.returncode == 0 and b"senim ask" in result.stdout
+
+
+BAD_LINES = [
+    b"",
+    b"   ",
+    b"x" * 100_000,
+    bytes(range(256)).replace(b"\n", b""),
+    b"\x00\x01\x02\x1b[31mred\x7f",
+    "🙂🚓⚖️🔥".encode(),
+    b"'; DROP TABLE observations; --",
+    b"<b>hi</b><script>alert(1)</script>",
+    b"{not json",
+    b'{"q": 42, "session": "x"}',
+    b'{"session": "x"}',
+    b"\xff\xfe\xfd",
+]
+
+
+def test_batch_mode_answers_every_line_even_bad_ones(store_path: Path):
+    stdin = b"\n".join([*BAD_LINES, "доверие судам 2023".encode()]) + b"\n"
+    result = run(store_path, "ask", "--json", "-", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert len(replies) == len(BAD_LINES) + 1
+    for reply in replies[:-1]:
+        assert set(reply) >= CONTRACT_KEYS and reply["figures"] == []
+        assert reply["intent"] != "error", reply
+        assert "<script>" not in reply["text"]
+    assert replies[-1]["figures"][0]["value"] == 61.0
+    assert result.stderr == b""
+
+
+def test_batch_mode_flushes_each_reply_before_reading_on(store_path: Path):
+    process = subprocess.Popen(
+        [*SENIM, "ask", "--json", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=senim_env(store_path),
+    )
+    try:
+        for question, value in [("police trust 2023", 63.1), ("courts trust 2024", 61.8)]:
+            process.stdin.write(question.encode() + b"\n")
+            process.stdin.flush()
+            reply = json.loads(process.stdout.readline())  # would hang if not flushed
+            assert reply["figures"][0]["value"] == value
+    finally:
+        process.stdin.close()
+        process.wait(timeout=10)
+
+
+def test_batch_sessions_keep_context_apart(store_path: Path):
+    lines = [
+        {"q": "Сколько людей доверяют полиции?", "session": "a"},
+        {"q": "How much do people trust the courts?", "session": "b"},
+        {"q": "а в 2023?", "session": "a"},
+        {"q": "and in 2023?", "session": "b"},
+    ]
+    stdin = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\nа в 2023?\n"
+    replies = [
+        json.loads(x)
+        for x in run(store_path, "ask", "--json", "-", stdin=stdin).stdout.splitlines()
+    ]
+    assert [(f["subject"], f["wave"]) for f in replies[2]["figures"]] == [("police", "2023-10")]
+    assert [(f["subject"], f["wave"]) for f in replies[3]["figures"]] == [("courts", "2023-10")]
+    assert replies[2]["lang"] == "ru" and replies[3]["lang"] == "en"
+    assert (
+        replies[4]["intent"] == "clarify" and replies[4]["options"]
+    )  # a plain line has no context
+
+
+def test_batch_mode_needs_json(store_path: Path):
+    assert run(store_path, "ask", "-", stdin="police\n").returncode == 2
+
+
+def test_chat_keeps_context_and_picks_options_by_number(store_path: Path):
+    stdin = "Сколько процентов доверяют?\n2\nа в 2023?\n/quit\n"
+    result = run(store_path, "chat", stdin=stdin)
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    assert "1) Сколько людей доверяют прокуратуре?" in out
+    assert "Полиция — опрос апреля–мая 2024 г." in out  # option 2: the police
+    assert "Полиция — опрос октября–ноября 2023 г." in out  # the follow-up
+
+
+@pytest.mark.parametrize("command", [["ask", "police"], ["chat"]])
+def test_no_store_and_broken_knowledge_is_a_clear_error(tmp_path: Path, command):
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "waves.yaml").write_text("- id: [broken\n")
+    result = run(tmp_path / "none.sqlite3", *command, stdin="", SENIM_KNOWLEDGE=str(knowledge))
+    assert result.returncode == 1
+    assert b"cannot build the store" in result.stderr and b"Traceback" not in result.stderr

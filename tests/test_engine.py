@@ -1,0 +1,256 @@
+"""The engine end to end in-process: intents, follow-ups, refusals, figures, links."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.ask import Conversation, as_json
+from bot.links import MAX_PAYLOAD, decode, encode
+from bot.nlu.parse import Query
+
+
+def figures(engine, question: str, **kwargs) -> dict[tuple[str, str, str, str], float]:
+    reply = engine.ask(question, **kwargs)
+    return {
+        (f["subject"], f["measure"], f["wave"], f["unit"]): f["value"]
+        for f in as_json(engine, reply)["figures"]
+    }
+
+
+def test_a_value_defaults_to_the_latest_wave_with_the_previous_as_context(engine):
+    found = figures(engine, "How much do people trust the police?")
+    assert found[("police", "trust", "2024-04", "percent")] == 61.6
+    assert found[("police", "trust", "2023-10", "percent")] == 63.1
+    assert found[("police", "trust", "2024-04", "pp")] == -1.5
+
+
+def test_a_named_wave_is_answered_for_that_wave_only(engine):
+    found = figures(engine, "сколько людей доверяли полиции осенью 2023?")
+    assert found == {("police", "trust", "2023-10", "percent"): 63.1}
+
+
+def test_change_states_both_waves_and_the_difference(engine):
+    reply = engine.ask("Как изменилось доверие к прокуратуре?")
+    data = as_json(engine, reply)
+    change = [f for f in data["figures"] if f["unit"] == "pp"]
+    assert change == [
+        {
+            "topic": "trust",
+            "subject": "prosecutor",
+            "measure": "trust",
+            "wave": "2024-04",
+            "value": 2.2,
+            "unit": "pp",
+            "derived": True,
+            "from_wave": "2023-10",
+        }
+    ]
+    assert "рост на 2,2 п.п." in reply.text
+
+
+def test_totals_are_derived_and_show_their_parts(engine):
+    reply = engine.ask("trust in the fire service in total, fully plus partially, in 2024")
+    data = as_json(engine, reply)
+    total = next(f for f in data["figures"] if f["measure"] == "trust_total")
+    assert total == {
+        "topic": "trust", "subject": "fire_service", "measure": "trust_total",
+        "wave": "2024-04", "value": 95.8, "unit": "percent", "derived": True,
+    }  # fmt: skip
+    assert {f["measure"] for f in data["figures"]} == {"trust_total", "trust", "partial_trust"}
+    assert "95.8% = 79.4% + 16.4%" in reply.text
+
+
+def test_breakdown_lists_the_institutions_own_scale(engine):
+    found = figures(engine, "full breakdown for the police in 2023")
+    assert set(found) == {
+        ("police", m, "2023-10", "percent")
+        for m in ("trust", "partial_trust", "partial_distrust", "distrust", "never_encountered")
+    }
+
+
+def test_ranking_orders_all_institutions_and_explains_the_two_scales(engine):
+    reply = engine.ask("Кому меньше всего доверяют?")
+    values = [f.value for f in reply.figures]
+    assert reply.figures[0].subject == "economic_investigation"
+    assert values == sorted(values)
+    assert len(reply.figures) == 6
+    assert "полностью согласны" in reply.text
+
+
+def test_crime_ranking_and_the_capital(engine):
+    assert figures(engine, "сколько преступлений в столице?") == {
+        ("astana_city", "registered_crimes", "2023-10", "count"): 18041
+    }
+    reply = engine.ask("Which region has the most crimes?")
+    assert reply.figures[0].subject == "almaty_city" and reply.figures[0].value == 27576
+    assert "27,576" in reply.text
+
+
+def test_survey_facts(engine):
+    assert figures(engine, "Сауалнамаға қанша үй шаруашылығы қатысты?") == {
+        ("all", "households_sampled", "2023-10", "count"): 18005
+    }
+    assert figures(engine, "what ages were the respondents") == {
+        ("all", "age_min", "2023-10", "years"): 15,
+        ("all", "age_max", "2023-10", "years"): 80,
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "detail", "listed"),
+    [
+        ("trust in the army", "institution", "Police"),
+        ("сколько преступлений в Павлодаре", "region", "город Алматы"),
+        ("police in 2019", "wave", "April–May 2024"),
+        ("доверие к полиции осенью 2024", "wave", "опрос апреля–мая 2024"),
+        ("crimes in 2024", "wave", "October–November 2023"),
+        (
+            "how many found it difficult to answer about the police",
+            "measure",
+            "Never encountered it",
+        ),
+        ("trust in the police in Almaty", "trust_by_region", "country as a whole"),
+    ],
+)
+def test_not_available_says_what_is(engine, question, detail, listed):
+    reply = engine.ask(question)
+    assert reply.intent == "not_available" and reply.query.detail == detail
+    assert reply.figures == ()
+    assert listed in reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("hello", "greeting"),
+        ("Сәлем!", "greeting"),
+        ("спасибо", "thanks"),
+        ("what can you do?", "help"),
+        ("курс доллара", "out_of_scope"),
+        ("what's the weather in Almaty", "out_of_scope"),
+        ("🙂🙂🙂", "out_of_scope"),
+        ("", "out_of_scope"),
+    ],
+)
+def test_small_talk_gets_a_short_reply_with_examples_and_no_figures(engine, question, intent):
+    reply = engine.ask(question)
+    assert reply.intent == intent and reply.figures == ()
+    if intent != "thanks":
+        assert engine.renderer.examples(reply.lang)[0] in reply.text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_example_questions_are_answered_with_figures(engine, lang):
+    for example in engine.renderer.examples(lang):
+        reply = engine.ask(example)
+        assert reply.lang == lang and reply.figures, example
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["сколько процентов доверяют?", "Сенім деңгейі қандай?", "how much trust is there in 2023?"],
+)
+def test_clarifying_options_are_questions_that_parse_back_to_their_query(engine, question):
+    reply = engine.ask(question)
+    assert reply.intent == "clarify" and len(reply.options) == 7
+    for option in reply.options:
+        again = engine.ask(option.text)
+        assert again.lang == reply.lang, option.text
+        assert (again.query.intent, again.query.subjects) == (
+            option.query.intent,
+            option.query.subjects,
+        ), option.text
+
+
+def test_follow_ups_reuse_the_previous_slots(engine):
+    chat = Conversation()
+
+    def ask(text: str):
+        reply = engine.ask(text, context=chat.context, lang_hint=chat.lang)
+        chat.remember(reply)
+        return {(f.subject, f.measure, f.wave, f.unit) for f in reply.figures}
+
+    assert ("police", "trust", "2024-04", "percent") in ask("Сколько людей доверяют полиции?")
+    assert ask("а в 2023?") == {("police", "trust", "2023-10", "percent")}
+    assert ask("а прокуратуре?") == {("prosecutor", "trust", "2023-10", "percent")}
+    assert ask("а не доверяют?") == {("prosecutor", "distrust", "2023-10", "percent")}
+    kk = ask("ал сотқа ше?")
+    assert kk == {("courts", "distrust", "2023-10", "percent")}
+    assert chat.lang == "kk"
+
+
+def test_a_follow_up_without_context_asks_back(engine):
+    assert engine.ask("а в 2023?").intent == "clarify"
+
+
+def test_every_reply_fits_a_telegram_message_and_names_its_source(engine):
+    for question in ["full breakdown for all institutions in every wave", "sources", "help"]:
+        assert len(engine.ask(question).text) <= 4096
+    reply = engine.ask("Полицияға қанша адам сенеді?")
+    assert "Дереккөз: The Astana Times" in reply.text and "Ұлттық статистика бюросы" in reply.text
+
+
+def test_user_text_is_never_echoed_unescaped(engine):
+    reply = engine.ask("<b>police</b> in <script>alert(1)</script> 2019")
+    assert "<script>" not in reply.html and "<b>police" not in reply.html
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much do people trust the police?",
+        "full breakdown for courts in 2023",
+        "Как изменилось доверие к судам?",
+        "Кому больше доверяют: полиции или судам?",
+        "Which region has the most crimes?",
+        "сколько преступлений в Шымкенте",
+        "how safe do people feel",
+        "why do people feel unsafe",
+        "how many households were surveyed",
+        "least trusted body in autumn 2023",
+    ],
+)
+def test_share_links_pin_the_query_and_replay_the_same_figures(engine, question):
+    reply = engine.ask(question)
+    payload = reply.payload
+    assert payload is not None and len(payload) <= MAX_PAYLOAD
+    assert all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in payload)
+    replayed = engine.reply_to(engine.decode(payload), "kk")
+    assert replayed.figures == reply.figures
+    assert engine.link(payload) == f"https://t.me/SenimTestBot?start={payload}"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "",
+        "garbage",
+        "IzTtrust",
+        "IvTarmy",
+        "IvTtrustSarmy",
+        "IvTtrustW9901",
+        "IvIv",
+        "x" * 65,
+        "IvTtrustOsideways",
+    ],
+)
+def test_malformed_or_stale_payloads_decode_to_nothing(engine, payload):
+    assert decode(payload, engine.catalog) is None
+
+
+def test_a_link_for_a_named_wave_differs_from_a_pinned_latest_one(engine):
+    named = encode(
+        Query("value", topic="trust", subjects=("police",), waves=("2024-04",), waves_named=True),
+        engine.catalog,
+    )
+    pinned = encode(Query("value", topic="trust", subjects=("police",)), engine.catalog)
+    assert named == "IvTtrustSpoliceW2404" and pinned == "IvTtrustSpoliceP2404"
+    assert decode(pinned, engine.catalog).waves_named is False
+
+
+def test_derived_values_are_exact_decimals(engine):
+    reply = engine.ask("distrust in total for the courts, 2023")
+    total = next(f for f in reply.figures if f.measure == "distrust_total")
+    assert total.value == Decimal("5.9") and total.derived

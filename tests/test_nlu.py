@@ -1,0 +1,131 @@
+"""Normalization, language detection and word matching, stage by stage."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.normalize import clean, skeleton, tokenize
+
+
+@pytest.mark.parametrize(
+    ("variants", "key"),
+    [
+        (["Полицияға", "полицияга", "politsiyaga", "POLITSIYAGA", "Politsııaǵa"], "полицияга"),
+        (["қанша", "канша", "qansha", "kansha"], "канша"),
+        (["сенеді", "сенеди", "senedi"], "сенеди"),
+        (["Прокуратураға", "прокуратурага", "Prokýratýraǵa", "prokuraturaga"], "прокуратурага"),
+        (["ещё", "еще", "eshe"], "еше"),
+        (["доверяют", "doveryayut"], "доверяют"),
+        (["полиции", "полицыи", "politsii", "policii"], "полиции"),
+    ],
+)
+def test_every_way_of_typing_a_word_meets_one_key(variants, key):
+    assert {skeleton(v) for v in variants} == {key}
+
+
+def test_tokens_split_hyphens_keep_numbers_and_drop_punctuation():
+    tokens = tokenize("Anti-corruption service's trust, 2024?!")
+    assert [t.text for t in tokens] == ["anti", "corruption", "service's", "trust", "2024"]
+    assert tokens[-1].number == 2024
+    assert tokens[0].latin == "anti"
+    assert tokenize("Сотқа")[0].kazakh and not tokenize("сотка")[0].kazakh
+
+
+def test_clean_removes_control_characters_and_bounds_length():
+    assert clean("a\x00b\u200bc\x1b[31m") == "a b c [31m"
+    assert len(clean("x" * 200_000)) == 1000
+
+
+@pytest.fixture(scope="module")
+def lexicon(engine):
+    return engine.parser.lexicon
+
+
+def concepts(lexicon, word: str) -> set[str]:
+    (token,) = tokenize(word)
+    return {e.concept for b in lexicon.sense(token).bases for e in lexicon.concepts_of(b)}
+
+
+@pytest.mark.parametrize(
+    ("word", "concept"),
+    [
+        ("полицияға", "institution/police"),
+        ("полицияның", "institution/police"),
+        ("полициясына", "institution/police"),
+        ("сотқа", "institution/courts"),
+        ("соттарға", "institution/courts"),
+        ("соттың", "institution/courts"),
+        ("прокуратураға", "institution/prosecutor"),
+        ("Алматыдағы", "region/almaty_city"),
+        ("Шымкенттегі", "region/shymkent_city"),
+        ("Ақтөбеде", "region/aktobe_region"),
+        ("елордадағы", "region/astana_city"),
+        ("полиции", "institution/police"),
+        ("судам", "institution/courts"),
+        ("прокуратуре", "institution/prosecutor"),
+        ("courts", "institution/courts"),
+        ("trusted", "cue/trust"),
+        ("firefighters", "institution/fire_service"),
+        ("доверяют", "cue/trust"),
+        ("сенетіндер", "cue/trust"),
+        ("сенбейтіндер", "cue/distrust"),
+    ],
+)
+def test_inflected_forms_find_their_concept(lexicon, word, concept):
+    assert concept in concepts(lexicon, word)
+
+
+@pytest.mark.parametrize(
+    ("typo", "concept"),
+    [
+        ("палицияга", "institution/police"),
+        ("прокуратуер", "institution/prosecutor"),
+        ("прокуротурага", "institution/prosecutor"),
+        ("полицыи", "institution/police"),
+        ("судм", "institution/courts"),
+        ("безопастно", "cue/safety"),
+        ("антикорупционой", "institution/anti_corruption"),
+        ("firefigters", "institution/fire_service"),
+        ("prosecuter", "institution/prosecutor"),
+    ],
+)
+def test_typos_are_forgiven(lexicon, typo, concept):
+    assert concept in concepts(lexicon, typo)
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["сотни", "сотрудники", "сотовый", "count", "counting", "судьба", "полиэтилен", "озин", "ая"],
+)
+def test_look_alikes_are_not_matched(lexicon, word):
+    found = concepts(lexicon, word)
+    assert not {c for c in found if c.startswith(("institution/", "region/"))}, found
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("Полицияға қанша адам сенеді?", "kk"),
+        ("полицияга канша адам сенеди", "kk"),  # Russian keyboard, no Kazakh letters
+        ("сотка сеним кандай", "kk"),
+        ("politsiyaga qansha adam senedi", "kk"),  # informal Latin
+        ("Prokýratýraǵa senim deńgeıi qandaı?", "kk"),  # 2018 Latin alphabet
+        ("Sotqa senim qandai 2023", "kk"),
+        ("Сколько людей доверяют полиции?", "ru"),
+        ("скока народ верит ментам", "ru"),
+        ("skolko lyudey doveryayut politsii", "ru"),  # transliterated Russian
+        ("doverie k sudam v 2023", "ru"),
+        ("How much do people trust the police?", "en"),
+        ("do ppl trust cops", "en"),
+        ("how much do people trust полиция in 2023?", "en"),
+        ("Сколько процентов trust к судам?", "ru"),
+        ("Полицияға сенім in 2023", "kk"),
+    ],
+)
+def test_language_detection(engine, question, lang):
+    assert engine.parser.parse(question).lang == lang
+
+
+def test_a_question_without_language_takes_the_conversation_language(engine):
+    assert engine.parser.parse("2024?", lang_hint="kk").lang == "kk"
+    assert engine.parser.parse("2024?", lang_hint="ru").lang == "ru"
