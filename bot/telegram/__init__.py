@@ -1,0 +1,1 @@
+"""Telegram-facing pieces: charts rendered for sendPhoto and per-chat state."""
