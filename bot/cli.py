@@ -17,6 +17,7 @@ EXAMPLES = """examples:
   senim ask --json "Полицияға қанша адам сенеді?"
   senim ask --json - < questions.txt   one JSON reply per line
   senim chat                          talk to Senim in the terminal
+  senim run                           the Telegram bot (TELEGRAM_BOT_TOKEN)
   senim build --check                 validate knowledge/ only
 """
 
@@ -76,6 +77,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("--lang", choices=("kk", "ru", "en"), help="force the reply language")
     chat.set_defaults(handler=_chat)
+
+    run = commands.add_parser(
+        "run",
+        help="run the Telegram bot (long polling, or --webhook)",
+        description="Run the Telegram bot. Token in TELEGRAM_BOT_TOKEN; Bot API base URL in "
+        "TELEGRAM_API_URL; per-chat state in SENIM_STATE_DIR; log level in SENIM_LOG_LEVEL.",
+        epilog="examples:\n  senim run\n  senim run --webhook --url https://bot.example.org/telegram"
+        " --port 8443",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("--webhook", action="store_true", help="receive updates by webhook")
+    run.add_argument("--listen", default="0.0.0.0", help="webhook listen address (0.0.0.0)")
+    run.add_argument("--port", type=int, default=8443, help="webhook port (8443)")
+    run.add_argument(
+        "--url", help="public webhook URL (or TELEGRAM_WEBHOOK_URL), e.g. behind a reverse proxy"
+    )
+    run.set_defaults(handler=_run)
     return parser
 
 
@@ -133,4 +151,37 @@ def _build(args: argparse.Namespace) -> int:
         print(f"knowledge is valid: {total} observations ({summary})")
     else:
         print(f"wrote {db_path}: {total} observations ({summary})")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    import os
+
+    settings = Settings.from_env()
+    from bot.telegram.app import TokenProblem, check_token
+
+    try:
+        check_token(settings.token)
+    except TokenProblem as problem:
+        print(f"senim: {problem}", file=sys.stderr)
+        return 2
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
+    from bot import logs
+
+    logs.setup(settings.log_level, settings.token, secret)
+    engine = _engine()
+    if engine is None:
+        return 1
+    from bot.telegram import app
+
+    webhook = None
+    if args.webhook:
+        url = args.url or os.environ.get("TELEGRAM_WEBHOOK_URL")
+        if not url:
+            print("senim: --webhook needs --url or TELEGRAM_WEBHOOK_URL", file=sys.stderr)
+            return 2
+        webhook = app.Webhook(args.listen, args.port, url, secret or app.new_secret())
+        logs.setup(settings.log_level, settings.token, webhook.secret)
+    max_rate = float(os.environ.get("SENIM_MAX_RATE") or 30)
+    app.run(settings, engine, webhook, max_rate)
     return 0

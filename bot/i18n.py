@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 LOCALES_DIR = PROJECT_ROOT / "locales"
 DOMAIN = "messages"
 LANGUAGES = ("kk", "ru", "en")
-ONE_DECIMAL = Decimal("0.1")
 
 
 class CatalogMissing(RuntimeError):
@@ -47,12 +46,21 @@ def _locale(lang: str) -> Locale:
 
 
 @lru_cache(maxsize=4096)
-def percent(value: Decimal, lang: str) -> str:
-    """61.6 -> '61.6%' / '61,6 %' / '61,6%': one decimal, half-up like the releases."""
+def percent(value: Decimal, lang: str, decimals: int | None = None) -> str:
+    """61.6 -> '61.6%' / '61,6 %' / '61,6%'.
+
+    As many decimals as published, at least one (66 -> 66.0%, 0.35 -> 0.35%): a
+    published figure is never restated rounded. Half-up when asked for fewer.
+    """
     from babel.numbers import format_percent
 
-    pattern = _locale(lang).percent_formats[None].pattern.replace("#,##0", "#,##0.0", 1)
-    rounded = value.quantize(ONE_DECIMAL, ROUND_HALF_UP)
+    if decimals is None:
+        exponent = value.as_tuple().exponent
+        decimals = max(1, -exponent if isinstance(exponent, int) else 1)
+    pattern = _locale(lang).percent_formats[None].pattern.replace(
+        "#,##0", "#,##0." + "0" * decimals, 1
+    )
+    rounded = value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
     return format_percent(rounded / 100, pattern, locale=lang, decimal_quantization=False)
 
 

@@ -254,3 +254,31 @@ def test_derived_values_are_exact_decimals(engine):
     reply = engine.ask("distrust in total for the courts, 2023")
     total = next(f for f in reply.figures if f.measure == "distrust_total")
     assert total.value == Decimal("5.9") and total.derived
+
+
+def test_every_stated_figure_appears_in_the_text_with_its_published_digits(engine):
+    """The JSON figures and the message agree, and no published figure is restated rounded."""
+    import re
+
+    from tests.golden_cases import load
+
+    checked = 0
+    for name in ("kk", "ru", "en", "mixed"):
+        for conversation in load(name):
+            chat = Conversation()
+            for case in conversation:
+                reply = engine.ask(case.q, context=chat.context, lang_hint=chat.lang)
+                chat.remember(reply)
+                for figure in reply.figures:
+                    if figure.unit == "pp" and figure.value == 0:  # stated as "no change"
+                        assert engine.renderer.change_phrase(figure, reply.lang) in reply.text
+                        continue
+                    shown = engine.renderer.value(figure, reply.lang)
+                    assert shown in reply.text, (case.q, shown)
+                    digits = re.sub(r"[^\d,.]", "", shown).replace(
+                        ",", "." if reply.lang != "en" else ""
+                    )
+                    number = Decimal(digits)
+                    assert number == abs(figure.value), (case.q, shown, figure.value)
+                    checked += 1
+    assert checked > 1500

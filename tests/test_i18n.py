@@ -85,10 +85,16 @@ def test_numbers_follow_the_locale(lang, share, count, pp):
     assert number(Decimal("1.5"), lang, 1) == pp
 
 
-def test_percentages_round_half_up_like_the_releases():
-    assert percent(Decimal("61.65"), "en") == "61.7%"
-    assert percent(Decimal("61.75"), "en") == "61.8%"
+def test_percentages_keep_their_published_precision():
     assert percent(Decimal("66"), "en") == "66.0%"
+    assert percent(Decimal("0.35"), "en") == "0.35%"  # not 0.4%: never restated rounded
+    assert percent(Decimal("0.35"), "kk") == "0,35%"
+
+
+def test_percentages_round_half_up_like_the_releases_when_fewer_decimals_are_asked():
+    assert percent(Decimal("61.65"), "en", 1) == "61.7%"
+    assert percent(Decimal("61.75"), "en", 1) == "61.8%"
+    assert percent(Decimal("0.35"), "en", 1) == "0.4%"
 
 
 def test_dates_follow_the_locale():

@@ -1,0 +1,107 @@
+"""Inline keyboards: the next steps under an answer, clarifying options, languages.
+
+Callback data is one letter of action, a colon, and a share-link payload
+(bot.links), so every button carries a complete, pinned query and stays valid
+after a restart or a new wave: a: answer, c: chart, l: language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.catalog import TRUST
+from bot.engine import Engine, Reply
+from bot.i18n import LANGUAGES, translations
+from bot.links import encode
+from bot.nlu.parse import BREAKDOWN, CHANGE, COMPARE, RANKING, VALUE, Query
+
+CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
+ANSWER, CHART, LANGUAGE = "a", "c", "l"
+
+
+def callback(action: str, payload: str) -> str | None:
+    data = f"{action}:{payload}"
+    return data if len(data.encode()) <= CALLBACK_LIMIT else None
+
+
+def parse_callback(data: str | None) -> tuple[str, str] | None:
+    """(action, argument) of a callback, or None when it is not one of ours."""
+    if not data or len(data.encode()) > CALLBACK_LIMIT or ":" not in data:
+        return None
+    action, _, argument = data.partition(":")
+    if action not in (ANSWER, CHART, LANGUAGE) or not argument:
+        return None
+    return action, argument
+
+
+def next_steps(engine: Engine, query: Query, lang: str) -> list[tuple[str, Query]]:
+    """What a reader may want after this answer, as (button label, query)."""
+    t = translations(lang)
+    steps: list[tuple[str, Query]] = []
+    waves = engine.catalog.topic_waves.get(query.topic or "", ())
+    if query.topic == TRUST and len(query.subjects) == 1 and query.intent != BREAKDOWN:
+        steps.append((t.gettext("Full breakdown"), replace(query, intent=BREAKDOWN, measure=None)))
+    if len(waves) > 1 and query.intent != CHANGE:
+        latest_two = replace(query, intent=CHANGE, waves=(), waves_named=False)
+        steps.append((t.gettext("Change since the previous survey"), latest_two))
+    if query.topic == TRUST and query.intent not in (RANKING, COMPARE):
+        everyone = engine.catalog.institutions
+        measure = query.measure if query.intent in (VALUE, CHANGE) else None
+        ranking = Query(RANKING, topic=TRUST, subjects=everyone, measure=measure, order="desc")
+        pinned = replace(ranking, waves=query.waves, waves_named=query.waves_named)
+        steps.append((t.gettext("Compare with the others"), pinned))
+    return steps
+
+
+def answer_keyboard(engine: Engine, reply: Reply) -> InlineKeyboardMarkup | None:
+    """Buttons under an answer: next steps, a chart, sharing; options when asking back."""
+    t = translations(reply.lang)
+    if reply.options:
+        rows = []
+        for option in reply.options:
+            payload = encode(option.query, engine.catalog)
+            data = callback(ANSWER, payload) if payload else None
+            if data:
+                rows.append([InlineKeyboardButton(option.text, callback_data=data)])
+        return InlineKeyboardMarkup(rows) if rows else None
+    if reply.payload is None:
+        return None
+    pinned = engine.decode(reply.payload) or reply.query
+    buttons = []
+    for label, query in next_steps(engine, pinned, reply.lang):
+        payload = encode(query, engine.catalog)
+        data = callback(ANSWER, payload) if payload else None
+        if data:
+            buttons.append(InlineKeyboardButton(label, callback_data=data))
+    chart = callback(CHART, reply.payload)
+    tail = []
+    if chart:
+        tail.append(InlineKeyboardButton(t.gettext("Chart"), callback_data=chart))
+    tail.append(InlineKeyboardButton(t.gettext("Share"), switch_inline_query=reply.payload))
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup([*rows, tail])
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    from babel import Locale
+
+    buttons = [
+        InlineKeyboardButton(
+            Locale.parse(lang).display_name.capitalize(), callback_data=f"{LANGUAGE}:{lang}"
+        )
+        for lang in LANGUAGES
+    ]
+    return InlineKeyboardMarkup([buttons])
+
+
+def example_keyboard(engine: Engine, lang: str) -> InlineKeyboardMarkup:
+    """The three example questions of /start, as buttons that answer them."""
+    rows = []
+    for example in engine.renderer.examples(lang):
+        reply = engine.ask(example, lang=lang)
+        data = callback(ANSWER, reply.payload) if reply.payload else None
+        if data:
+            rows.append([InlineKeyboardButton(example, callback_data=data)])
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,77 @@
+"""Telegram glue over every golden answer: buttons fit, decode, chart; state round-trips."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ask import Conversation
+from bot.telegram.charting import chart_for
+from bot.telegram.handlers import query_from_data, query_to_data
+from bot.telegram.keyboards import CALLBACK_LIMIT, answer_keyboard, parse_callback
+from tests.golden_cases import load
+
+
+@pytest.fixture(scope="module")
+def replies(engine):
+    found = []
+    for name in ("kk", "ru", "en", "mixed"):
+        for conversation in load(name):
+            chat = Conversation()
+            for case in conversation:
+                reply = engine.ask(case.q, context=chat.context, lang_hint=chat.lang)
+                chat.remember(reply)
+                found.append(reply)
+    return found
+
+
+def test_every_button_fits_telegram_and_decodes_to_a_query(engine, replies):
+    pressed = 0
+    for reply in replies:
+        keyboard = answer_keyboard(engine, reply)
+        if reply.figures or reply.options:
+            assert keyboard is not None, reply.question
+        for row in keyboard.inline_keyboard if keyboard else ():
+            for button in row:
+                if button.callback_data is None:
+                    assert button.switch_inline_query == reply.payload
+                    continue
+                assert len(button.callback_data.encode()) <= CALLBACK_LIMIT
+                _action, payload = parse_callback(button.callback_data)
+                assert engine.decode(payload) is not None, button.callback_data
+                pressed += 1
+    assert pressed > 1000
+
+
+def test_every_answer_with_figures_has_a_chart(engine, replies):
+    charted = set()
+    for reply in replies:
+        if not reply.figures or reply.payload in charted:
+            continue
+        charted.add(reply.payload)
+        spec = chart_for(engine, engine.decode(reply.payload), reply.lang)
+        assert spec is not None, reply.question
+        assert len(spec.labels) == len(spec.values) == len(spec.value_texts) >= 1
+        assert spec.title and spec.footnote
+    assert len(charted) > 50
+
+
+def test_conversation_context_survives_serialisation(replies):
+    for reply in replies:
+        data = query_to_data(reply.query)
+        assert query_from_data(data) == reply.query
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "police",
+        42,
+        [],
+        {"intent": 1, "bogus": True},
+        {"topic": "trust"},
+        {"intent": "value", "options": [5]},
+    ],
+)
+def test_corrupt_stored_context_is_ignored(data):
+    assert query_from_data(data) is None
