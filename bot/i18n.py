@@ -57,8 +57,8 @@ def percent(value: Decimal, lang: str, decimals: int | None = None) -> str:
     if decimals is None:
         exponent = value.as_tuple().exponent
         decimals = max(1, -exponent if isinstance(exponent, int) else 1)
-    pattern = _locale(lang).percent_formats[None].pattern.replace(
-        "#,##0", "#,##0." + "0" * decimals, 1
+    pattern = (
+        _locale(lang).percent_formats[None].pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
     )
     rounded = value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
     return format_percent(rounded / 100, pattern, locale=lang, decimal_quantization=False)
