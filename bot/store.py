@@ -49,7 +49,13 @@ def ensure_store(knowledge_dir: Path, db_path: Path) -> Path:
     from bot.build import build  # only pay for YAML and sqlite-utils when building
 
     log = logging.getLogger(__name__)
-    result = build(knowledge_dir, db_path)
+    try:
+        result = build(knowledge_dir, db_path)
+    except OSError as error:  # e.g. a read-only install: serve the store that is there
+        if exists:
+            log.warning("could not rebuild the store (%s); using the previous one", error)
+            return db_path
+        raise StoreUnavailable(f"cannot write the store at {db_path}: {error}") from error
     if result.ok:
         log.info("built the store at %s", db_path)
         return db_path

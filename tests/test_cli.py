@@ -147,3 +147,16 @@ def test_no_store_and_broken_knowledge_is_a_clear_error(tmp_path: Path, command)
     result = run(tmp_path / "none.sqlite3", *command, stdin="", SENIM_KNOWLEDGE=str(knowledge))
     assert result.returncode == 1
     assert b"cannot build the store" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_is_not_a_traceback(store_path: Path):
+    process = subprocess.Popen(
+        [*SENIM, "ask", "--json", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=senim_env(store_path),
+    )
+    process.stdout.close()  # like `| head -1` exiting early
+    _out, err = process.communicate(b"police\n" * 2000, timeout=60)
+    assert b"Traceback" not in err

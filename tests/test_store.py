@@ -198,3 +198,23 @@ def test_no_store_and_broken_knowledge_is_a_clear_error(knowledge_copy: Path, tm
     with pytest.raises(StoreUnavailable) as error:
         Store.open(knowledge_copy, tmp_path / "none.sqlite3")
     assert any("waves.yaml:" in p for p in error.value.problems)
+
+
+def test_a_store_that_cannot_be_rewritten_stays_in_use(
+    knowledge_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A read-only install (the Docker image's user cannot write /app) keeps serving."""
+    import tempfile
+
+    db = tmp_path / "senim.sqlite3"
+    ensure_store(knowledge_copy, db)
+    future = time.time() + 5
+    os.utime(knowledge_copy / "waves.yaml", (future, future))  # the store looks stale
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    assert ensure_store(knowledge_copy, db) == db
+    with pytest.raises(StoreUnavailable, match="cannot write the store"):
+        ensure_store(knowledge_copy, tmp_path / "elsewhere.sqlite3")
