@@ -5,7 +5,10 @@ FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    SENIM_STATE_DIR=/data/state
+    SENIM_KNOWLEDGE=/app/knowledge \
+    SENIM_DB=/app/var/senim.sqlite3 \
+    SENIM_STATE_DIR=/data/state \
+    MPLCONFIGDIR=/var/cache/senim/matplotlib
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -13,14 +16,19 @@ COPY bot ./bot
 COPY knowledge ./knowledge
 COPY locales ./locales
 
-# Installed in place (-e) so bot/ finds knowledge/ and locales/ beside it; the store
-# is built now, so the container starts answering at once and never writes /app.
+# Installed in place (-e) so bot/ finds knowledge/ and locales/ beside it (bot.i18n
+# looks for locales/ next to the package, with no variable to point it elsewhere; a plain
+# `pip install .` puts bot/ in site-packages and every reply fails on a missing catalog).
+# The store is built now, so the container starts answering at once and never writes
+# /app. Matplotlib's font cache is built now too, in a directory the bot user may write
+# (otherwise it warns and rebuilds the cache in a temp dir on every start).
 RUN pip install -e . \
     && senim build \
     && python -m compileall -q bot \
     && useradd --system --home-dir /app --shell /usr/sbin/nologin senim \
-    && mkdir -p /data/state \
-    && chown -R senim /data
+    && mkdir -p /data/state "$MPLCONFIGDIR" \
+    && python -c "import matplotlib.font_manager" \
+    && chown -R senim /data "$MPLCONFIGDIR"
 
 USER senim
 VOLUME /data

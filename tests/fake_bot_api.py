@@ -965,6 +965,9 @@ def _as_bool(value: Any) -> bool:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # A bot opens up to 64 connections at once; socketserver's backlog of 5 made the
+    # kernel drop some (1 s SYN retries, lost replies for a client that does not retry).
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], api: FakeBotAPI) -> None:
         self.api = api

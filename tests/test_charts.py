@@ -328,3 +328,28 @@ def test_rendering_uses_agg_without_pyplot() -> None:
         "print('matplotlib.pyplot' in sys.modules, matplotlib.get_backend().lower())\n"
     )
     assert run_python(code) == "False agg"
+
+
+def test_the_process_renderer_draws_in_another_process() -> None:
+    import os
+
+    from bot.telegram.charts import ChartCache, ProcessRenderer
+
+    renderer = ProcessRenderer(charts_per_worker=2)
+    cache = ChartCache(render=renderer)
+    try:
+        spec = ChartSpec(
+            kind="bars",
+            title="Trust",
+            labels=("Police", "Courts"),
+            values=(61.6, 61.8),
+            value_texts=("61.6%", "61.8%"),
+            footnote="Source: test",
+        )
+        png = cache.get_or_render(spec)
+        assert png == render_png(spec)  # the same bytes as drawn in-process
+        assert cache.get_or_render(spec) is png and cache.renders == 1
+        worker = next(iter(renderer._pool._processes.values()))
+        assert worker.pid != os.getpid()
+    finally:
+        renderer.close()

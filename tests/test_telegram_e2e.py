@@ -192,6 +192,10 @@ def test_the_chart_button_sends_a_png_with_the_source(bot, api):
     assert 600 <= width <= 2000 and 400 <= height <= 2000
     assert "Дереккөз" in photo.text
     api.wait_for("answerCallbackQuery", after=mark)
+    # drawn in a worker process: matplotlib never enters the bot's own memory
+    maps = Path(f"/proc/{bot.process.pid}/maps")
+    if maps.exists():
+        assert "matplotlib" not in maps.read_text()
 
 
 def test_stale_or_malformed_buttons_get_a_polite_answer(bot, api):

@@ -101,6 +101,8 @@ class Lexicon:
 
     def _finish(self) -> None:
         self._fuzzy_pool: dict[int, list[str]] | None = None  # built on the first typo
+        self._fuzzy_choices: dict[tuple[int, int], list[str]] = {}
+        self._kk_index: dict[str, tuple[dict[str, list[Suffix]], tuple[int, ...]]] = {}
         self.sense = lru_cache(maxsize=65536)(self._sense)
 
     # -- a compiled snapshot, so a one-shot `senim ask` need not compile ---------------
@@ -317,19 +319,13 @@ class Lexicon:
     def _kk_stems(self, key: str) -> list[str]:
         """Stems of a Kazakh word form under the plural-possessive-case grammar."""
         stems = []
-        for case in (None, *self.kk["case"]):
-            if case is not None and not key.endswith(case.text):
-                continue
+        for case in (None, *self._endings_of(key, "case")):
             rest = key[: len(key) - len(case.text)] if case else key
-            for poss in (None, *self.kk["possessive"]):
-                if poss is not None and not rest.endswith(poss.text):
-                    continue
+            for poss in (None, *self._endings_of(rest, "possessive")):
                 rest2 = rest[: len(rest) - len(poss.text)] if poss else rest
                 if case and not _allowed(case, rest, poss is not None):
                     continue
-                for plural in (None, *self.kk["plural"]):
-                    if plural is not None and not rest2.endswith(plural.text):
-                        continue
+                for plural in (None, *self._endings_of(rest2, "plural")):
                     stem = rest2[: len(rest2) - len(plural.text)] if plural else rest2
                     if len(stem) < 2 or (case is None and poss is None and plural is None):
                         continue
@@ -339,6 +335,24 @@ class Lexicon:
                         continue
                     stems.append(stem)
         return stems
+
+    def _endings_of(self, word: str, slot: str) -> list[Suffix]:
+        """The slot's suffixes the word ends with: one dict lookup per suffix length."""
+        index = self._kk_index.get(slot)
+        if index is None:
+            by_text: dict[str, list[Suffix]] = defaultdict(list)
+            for suffix in self.kk[slot]:
+                by_text[suffix.text].append(suffix)
+            index = self._kk_index[slot] = (
+                dict(by_text),
+                tuple(sorted({len(t) for t in by_text}, reverse=True)),
+            )
+        by_text, lengths = index
+        found: list[Suffix] = []
+        for length in lengths:
+            if length < len(word):
+                found += by_text.get(word[-length:], ())
+        return found
 
     def _loosely(self, key: str) -> tuple[set[str], str | None]:
         """A long known stem plus a short, unrecognised (often misspelt) ending."""
@@ -422,10 +436,13 @@ class Lexicon:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        pool = self._fuzzy_words()
-        choices = [
-            w for n in range(len(key) - limit, len(key) + limit + 1) for w in pool.get(n, ())
-        ]
+        choices = self._fuzzy_choices.get((len(key), limit))
+        if choices is None:
+            pool = self._fuzzy_words()
+            choices = [
+                w for n in range(len(key) - limit, len(key) + limit + 1) for w in pool.get(n, ())
+            ]
+            self._fuzzy_choices[(len(key), limit)] = choices
         if not choices:
             return set()
         best = process.extract(key, choices, scorer=OSA.distance, score_cutoff=limit, limit=4)

@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.i18n import LANGUAGES, translations
 from bot.telegram import handlers
-from bot.telegram.charts import ChartCache
+from bot.telegram.charts import ChartCache, ProcessRenderer
 from bot.telegram.state import ChatStates
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ def build_application(settings: Settings, engine: Engine, max_rate: float = 30.0
     application.bot_data["senim"] = handlers.Services(
         engine=engine,
         states=ChatStates(settings.state_dir / "chats.json"),
-        charts=ChartCache(),
+        charts=ChartCache(render=ProcessRenderer()),
     )
     _register(application)
     return application
@@ -190,7 +190,11 @@ async def _flush_state(application: Application) -> None:
         flusher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await flusher
-    application.bot_data["senim"].states.flush()
+    senim: handlers.Services = application.bot_data["senim"]
+    senim.states.flush()
+    renderer = senim.charts.renderer
+    if isinstance(renderer, ProcessRenderer):
+        await asyncio.to_thread(renderer.close)
 
 
 async def _flush_periodically(states: ChatStates) -> None:

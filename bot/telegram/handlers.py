@@ -74,13 +74,14 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 # -- language and conversation state ------------------------------------------------------
 
 
-def ui_language(update: Update, senim: Services) -> str:
+def ui_language(update: Update, senim: Services, state: dict[str, Any] | None = None) -> str:
     """The chat's chosen language, else Telegram's language_code, else English."""
     chat = update.effective_chat
-    if chat is not None:
-        chosen = senim.states.get(chat.id).get("lang")
-        if chosen in LANGUAGES:
-            return chosen
+    if state is None and chat is not None:
+        state = senim.states.get(chat.id)
+    chosen = (state or {}).get("lang")
+    if chosen in LANGUAGES:
+        return chosen
     user = update.effective_user
     code = (user.language_code or "")[:2].lower() if user else ""
     return code if code in LANGUAGES else "en"
@@ -136,7 +137,7 @@ async def ask_engine(update: Update, senim: Services, text: str) -> Reply:
     chat = update.effective_chat
     state = senim.states.get(chat.id) if chat else {}
     context = query_from_data(state.get("context"))
-    hint = state.get("reply_lang") or ui_language(update, senim)
+    hint = state.get("reply_lang") or ui_language(update, senim, state)
     return senim.engine.ask(text, context=context, lang_hint=hint)
 
 

@@ -8,6 +8,7 @@ after a restart or a new wave: a: answer, c: chart, l: language.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -16,6 +17,7 @@ from bot.engine import Engine, Reply
 from bot.i18n import LANGUAGES, translations
 from bot.links import encode
 from bot.nlu.parse import BREAKDOWN, CHANGE, COMPARE, RANKING, VALUE, Query
+from bot.render import Option
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
 ANSWER, CHART, LANGUAGE = "a", "c", "l"
@@ -57,29 +59,36 @@ def next_steps(engine: Engine, query: Query, lang: str) -> list[tuple[str, Query
 
 def answer_keyboard(engine: Engine, reply: Reply) -> InlineKeyboardMarkup | None:
     """Buttons under an answer: next steps, a chart, sharing; options when asking back."""
-    t = translations(reply.lang)
-    if reply.options:
+    return _keyboard(engine, reply.payload, reply.query, reply.lang, reply.options)
+
+
+@lru_cache(maxsize=4096)  # the same answer always gets the same (immutable) buttons
+def _keyboard(
+    engine: Engine, payload: str | None, asked: Query, lang: str, options: tuple[Option, ...]
+) -> InlineKeyboardMarkup | None:
+    t = translations(lang)
+    if options:
         rows = []
-        for option in reply.options:
-            payload = encode(option.query, engine.catalog)
-            data = callback(ANSWER, payload) if payload else None
+        for option in options:
+            choice = encode(option.query, engine.catalog)
+            data = callback(ANSWER, choice) if choice else None
             if data:
                 rows.append([InlineKeyboardButton(option.text, callback_data=data)])
         return InlineKeyboardMarkup(rows) if rows else None
-    if reply.payload is None:
+    if payload is None:
         return None
-    pinned = engine.decode(reply.payload) or reply.query
+    pinned = engine.decode(payload) or asked
     buttons = []
-    for label, query in next_steps(engine, pinned, reply.lang):
-        payload = encode(query, engine.catalog)
-        data = callback(ANSWER, payload) if payload else None
+    for label, query in next_steps(engine, pinned, lang):
+        step = encode(query, engine.catalog)
+        data = callback(ANSWER, step) if step else None
         if data:
             buttons.append(InlineKeyboardButton(label, callback_data=data))
-    chart = callback(CHART, reply.payload)
+    chart = callback(CHART, payload)
     tail = []
     if chart:
         tail.append(InlineKeyboardButton(t.gettext("Chart"), callback_data=chart))
-    tail.append(InlineKeyboardButton(t.gettext("Share"), switch_inline_query=reply.payload))
+    tail.append(InlineKeyboardButton(t.gettext("Share"), switch_inline_query=payload))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return InlineKeyboardMarkup([*rows, tail])
 
