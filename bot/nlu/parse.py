@@ -363,16 +363,14 @@ class Parser:
         measure = self._trust_measure(f)
         institutions = tuple(f.institutions)
         order = "asc" if f.has("least") else "desc"
-        if f.has("all_institutions") and len(institutions) <= 1 and not f.has("breakdown"):
-            # "law enforcement and the courts": every body, not just the one named
+        # "law enforcement and the courts" means every body, not just the one named;
+        # "which body...", "most trusted" with no body named means all of them, ranked.
+        collective = f.has("all_institutions") and len(institutions) <= 1 and not f.has("breakdown")
+        unnamed = not institutions and f.has("most", "least", "ranking", "which", "compare", "body")
+        if collective or unnamed:
             intent = CHANGE if f.has("change") else RANKING
-            return Query(
-                intent,
-                topic=TRUST,
-                subjects=self.catalog.institutions,
-                measure=measure,
-                order=order,
-            )
+            everyone = self.catalog.institutions
+            return Query(intent, topic=TRUST, subjects=everyone, measure=measure, order=order)
         if len(institutions) >= 2:
             intent = CHANGE if f.has("change") else COMPARE
             return Query(intent, topic=TRUST, subjects=institutions, measure=measure, order=order)
@@ -384,16 +382,6 @@ class Parser:
             else:
                 intent = VALUE
             return Query(intent, topic=TRUST, subjects=institutions, measure=measure)
-        # No institution named.
-        if f.has("most", "least", "ranking", "all_institutions", "which", "compare", "body"):
-            intent = CHANGE if f.has("change") else RANKING
-            return Query(
-                intent,
-                topic=TRUST,
-                subjects=self.catalog.institutions,
-                measure=measure,
-                order=order,
-            )
         if f.has("change"):
             return Query(CHANGE, topic=TRUST, subjects=self.catalog.institutions, measure=measure)
         if context is not None and context.topic == TRUST and context.subjects:
