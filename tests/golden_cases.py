@@ -127,3 +127,16 @@ def problems(case: Case, reply: dict[str, Any]) -> list[str]:
         if needle.casefold() not in text:
             found.append(f"text lacks {needle!r}")
     return found
+
+
+def replay(engine: Any, files: tuple[str, ...] = ("kk", "ru", "en", "mixed")):
+    """Every golden case with the engine's reply, conversations keeping their context."""
+    from bot.ask import Conversation
+
+    for name in files:
+        for conversation in load(name):
+            chat = Conversation()
+            for case in conversation:
+                reply = engine.ask(case.q, context=chat.context, lang_hint=chat.lang)
+                chat.remember(reply)
+                yield case, reply

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ask import Conversation
 from bot.telegram.charting import chart_for
 from bot.telegram.handlers import query_from_data, query_to_data
 from bot.telegram.keyboards import CALLBACK_LIMIT, answer_keyboard, parse_callback
-from tests.golden_cases import load
+from tests.golden_cases import replay
 
 
 @pytest.fixture(scope="module")
 def replies(engine):
-    found = []
-    for name in ("kk", "ru", "en", "mixed"):
-        for conversation in load(name):
-            chat = Conversation()
-            for case in conversation:
-                reply = engine.ask(case.q, context=chat.context, lang_hint=chat.lang)
-                chat.remember(reply)
-                found.append(reply)
-    return found
+    return [reply for _case, reply in replay(engine)]
 
 
 def test_every_button_fits_telegram_and_decodes_to_a_query(engine, replies):
