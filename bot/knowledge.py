@@ -74,7 +74,6 @@ class Knowledge:
     observations: list[Observation] = field(default_factory=list)
     lexicon: list[dict[str, Any]] = field(default_factory=list)
     morphology: list[dict[str, Any]] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -200,16 +199,10 @@ class _Reader:
         return found
 
 
-def knowledge_files(root: Path) -> list[Path]:
-    """Every file the store is built from, for staleness checks."""
-    files = [p for p in root.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml", ".csv"}]
-    return sorted(files)
-
-
 def load_knowledge(root: Path) -> tuple[Knowledge, list[Problem]]:
     """Read and validate knowledge/; problems are listed, never raised."""
     reader = _Reader(root)
-    kb = Knowledge(files=knowledge_files(root) if root.is_dir() else [])
+    kb = Knowledge()
     if not root.is_dir():
         reader.problem(root, 0, "knowledge directory not found")
         return kb, reader.problems

@@ -78,7 +78,6 @@ class _Features:
     survey: set[str] = field(default_factory=set)
     glossary: list[str] = field(default_factory=list)
     wave_words: list[str] = field(default_factory=list)  # as typed, for "no data for ..."
-    unknown_words: int = 0
 
     def has(self, *cues: str) -> bool:
         return any(cue in self.cues for cue in cues)
@@ -146,8 +145,6 @@ class Parser:
                     features.wave_words.append(token.text)
                 continue
             concepts = {e.concept for base in sense.bases for e in self.lexicon.concepts_of(base)}
-            if not concepts:
-                features.unknown_words += 1
             for concept in sorted(concepts):
                 self._note(features, concept, index, [token])
         return features, phrase_langs
