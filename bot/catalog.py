@@ -21,7 +21,7 @@ class Catalog:
     institutions: tuple[str, ...]
     regions: tuple[str, ...]
     scales: dict[str, str]  # institution -> scale
-    scale_measures: dict[str, tuple[str, ...]]
+    scale_measures: dict[str, tuple[str, ...]]  # in knowledge order
     derived: dict[str, tuple[str, ...]]  # derived measure -> published parts
     topic_waves: dict[str, tuple[str, ...]]
     topic_subject: dict[str, str]  # the single subject of safety/reasons/survey
@@ -29,13 +29,12 @@ class Catalog:
     @classmethod
     def from_store(cls, store: Store) -> Catalog:
         scales = {i: store.scale_of(TRUST, i) or "" for i in store.subjects(TRUST)}
-        scale_names = set(scales.values()) | {SAFETY, REASONS, CRIME, SURVEY}
         return cls(
             waves=store.waves(),
             institutions=store.subjects(TRUST),
             regions=store.subjects(CRIME),
             scales=scales,
-            scale_measures={s: store.scale_measures(s) for s in scale_names},
+            scale_measures={s: store.scale_measures(s) for s in store.scales()},
             derived={k: parts for k, (_t, parts) in store.derived_measures().items()},
             topic_waves={t: store.topic_waves(t) for t in store.topics()},
             topic_subject={t: store.subjects(t)[0] for t in (SAFETY, REASONS, SURVEY)},

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.answer import Answer, Figure, Row
-from bot.catalog import CRIME, REASONS, SAFETY, SURVEY, TRUST, Catalog
+from bot.catalog import CRIME, REASONS, SAFETY, TRUST, Catalog
 from bot.domain import Wave
 from bot.i18n import list_of, long_date, month_names, number, percent, translations
 from bot.nlu import parse as p
@@ -77,13 +77,7 @@ class Renderer:
             return self.name("derived", measure, lang)
         scale = self.store.scale_of(topic, subject) or ""
         label = self.store.name("measure_label", f"{scale}:{measure}", lang)
-        if label:
-            return label
-        for other in self.catalog.scale_measures:  # a measure this subject's scale lacks
-            label = self.store.name("measure_label", f"{other}:{measure}", lang)
-            if label:
-                return label
-        return measure
+        return label or self._neutral_label(measure, lang)  # a measure its scale lacks
 
     def value(self, figure: Figure, lang: str) -> str:
         if figure.unit == "percent":
@@ -194,7 +188,7 @@ class Renderer:
         if query.topic == TRUST and len(query.subjects) == 1:
             name = self.subject_name(TRUST, query.subjects[0], lang)
         elif query.topic == CRIME:
-            published = self.store.sources().get(self._crime_source(answer))
+            published = self.store.sources().get(answer.sources[0] if answer.sources else "")
             title = self.name("topic", CRIME, lang)
             if published is not None:
                 return bold(
@@ -206,9 +200,6 @@ class Renderer:
         else:
             name = self.name("topic", query.topic or "", lang)
         return bold(t.gettext("{name} — {wave}").format(name=name, wave=wave))
-
-    def _crime_source(self, answer: Answer) -> str:
-        return answer.sources[0] if answer.sources else ""
 
     def _values(self, answer: Answer, lang: str) -> list[str]:
         t = translations(lang)
@@ -296,10 +287,10 @@ class Renderer:
         return lines
 
     def _neutral_label(self, measure: str, lang: str) -> str:
-        """A measure's name across scales: the confidence wording, or the derived name."""
+        """A measure's name across scales: the first scale's wording, or the derived name."""
         if measure in self.catalog.derived:
             return self.name("derived", measure, lang)
-        for scale in ("confidence", "agreement", SAFETY, REASONS, CRIME, SURVEY):
+        for scale in self.catalog.scale_measures:
             label = self.store.name("measure_label", f"{scale}:{measure}", lang)
             if label:
                 return label
@@ -449,28 +440,20 @@ class Renderer:
         options = query.options
         if query.detail == "topic":
             wave = query.waves[0] if query.waves else self.catalog.latest.id
+            pinned = {"waves": (wave,), "waves_named": True}
+            ranking = p.Query(
+                p.RANKING, topic=TRUST, subjects=self.catalog.institutions, order="desc", **pinned
+            )
             options = (
-                p.Query(
-                    p.RANKING,
-                    topic=TRUST,
-                    subjects=self.catalog.institutions,
-                    order="desc",
-                    waves=(wave,),
-                    waves_named=True,
-                ),
-                p.Query(
-                    p.VALUE,
-                    topic=SAFETY,
-                    subjects=(self.catalog.topic_subject[SAFETY],),
-                    waves=(wave,),
-                    waves_named=True,
-                ),
-                p.Query(
-                    p.VALUE,
-                    topic=REASONS,
-                    subjects=(self.catalog.topic_subject[REASONS],),
-                    waves=(wave,),
-                    waves_named=True,
+                ranking,
+                *(
+                    p.Query(
+                        p.VALUE,
+                        topic=topic,
+                        subjects=(self.catalog.topic_subject[topic],),
+                        **pinned,
+                    )
+                    for topic in (SAFETY, REASONS)
                 ),
             )
             head = t.gettext("What should I show for the {wave}?").format(
@@ -486,13 +469,13 @@ class Renderer:
         t = translations(lang)
         detail, missing = query.detail, query.missing or ""
         if detail == "institution":
-            what = self._lexicon_name(f"unavailable_institution/{missing}", lang) or missing
+            what = self.store.first_form(f"unavailable_institution/{missing}", lang) or missing
             bodies = tuple(self.subject_name(TRUST, i, lang) for i in self.catalog.institutions)
             text = t.gettext(
                 "The survey has no data on trust in “{what}”. It covers: {list}."
             ).format(what=what, list=list_of(bodies, lang))
         elif detail == "region":
-            what = self._lexicon_name(f"unavailable_region/{missing}", lang) or missing
+            what = self.store.first_form(f"unavailable_region/{missing}", lang) or missing
             regions = tuple(self.subject_name(CRIME, r, lang) for r in self.catalog.regions)
             text = t.gettext(
                 "No crime figures for “{what}” were published. Available: {list}."
@@ -530,9 +513,6 @@ class Renderer:
                 list=list_of(labels, lang),
             )
         return esc(sentence(text))
-
-    def _lexicon_name(self, concept: str, lang: str) -> str | None:
-        return self.store.first_form(concept, lang)
 
     def _survey_info(self, answer: Answer, lang: str) -> str:
         t = translations(lang)

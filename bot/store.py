@@ -168,6 +168,11 @@ class Store:
         return rows[0][0] if rows else None
 
     @cache  # noqa: B019
+    def scales(self) -> tuple[str, ...]:
+        """Answer scales in knowledge order (topics.yaml): confidence wording first."""
+        return tuple(row[0] for row in self._rows("SELECT id FROM scales ORDER BY rowid"))
+
+    @cache  # noqa: B019
     def scale_measures(self, scale: str) -> tuple[str, ...]:
         rows = self._rows(
             "SELECT measure FROM scale_measures WHERE scale = ? ORDER BY position", (scale,)

@@ -261,14 +261,10 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None or message.chat.type != ChatType.PRIVATE:
         return
-    t = translations(ui_language(update, senim))
-    await message.reply_html(
-        esc(t.gettext("I understand questions typed as text, for example:"))
-        + "\n"
-        + "\n".join(
-            "• " + esc(e) for e in senim.engine.renderer.examples(ui_language(update, senim))
-        )
-    )
+    lang = ui_language(update, senim)
+    examples = "\n".join("• " + esc(e) for e in senim.engine.renderer.examples(lang))
+    hint = translations(lang).gettext("I understand questions typed as text, for example:")
+    await message.reply_html(esc(hint) + "\n" + examples)
 
 
 # -- buttons -------------------------------------------------------------------------------
@@ -415,7 +411,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 def _article(engine: Engine, reply: Reply) -> InlineQueryResultArticle:
     lines = [line for line in reply.text.split("\n") if line.strip()]
     title = " · ".join(lines[:2]) if reply.figures else (lines[0] if lines else "Senim")
-    source = next((line for line in reversed(lines) if reply.figures), "")
+    source = lines[-1] if reply.figures and lines else ""  # the source line ends an answer
     link = engine.link(reply.payload)
     body = reply.html + (f"\n{html.escape(link)}" if link else "")
     identity = reply.payload or hashlib.sha1(reply.html.encode()).hexdigest()[:32]
