@@ -24,7 +24,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.engine import Engine
@@ -32,6 +31,7 @@ from bot.i18n import LANGUAGES, translations
 from bot.telegram import handlers
 from bot.telegram.charts import ChartCache, ProcessRenderer
 from bot.telegram.state import ChatStates
+from bot.telegram.transport import JsonRequest
 
 log = logging.getLogger(__name__)
 
@@ -134,8 +134,8 @@ def build_application(settings: Settings, engine: Engine, max_rate: float = 30.0
         token,
         base_url=base,
         base_file_url=file_base,
-        request=HTTPXRequest(connection_pool_size=64),
-        get_updates_request=HTTPXRequest(),
+        request=JsonRequest(connection_pool_size=64),
+        get_updates_request=JsonRequest(),
         rate_limiter=PatientRateLimiter(overall_max_rate=max_rate, max_retries=3),
         defaults=Defaults(
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)

@@ -13,10 +13,12 @@ import hashlib
 import html
 import logging
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from gettext import GNUTranslations
 from typing import Any
 
 from telegram import (
+    Bot,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Message,
@@ -37,11 +39,13 @@ from bot.telegram.keyboards import (
     CHART,
     LANGUAGE,
     answer_keyboard,
+    answer_markup,
     example_keyboard,
     language_keyboard,
     parse_callback,
 )
 from bot.telegram.state import ChatStates
+from bot.telegram.transport import send_html
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +91,9 @@ def ui_language(update: Update, senim: Services, state: dict[str, Any] | None = 
     return code if code in LANGUAGES else "en"
 
 
+@lru_cache(maxsize=4096)
 def query_to_data(query: Query) -> dict[str, Any]:
+    """A Query as the JSON object chat state keeps (read-only: shared between chats)."""
     return asdict(query)
 
 
@@ -122,9 +128,10 @@ def remember(senim: Services, chat_id: int, reply: Reply) -> None:
 # -- sending -------------------------------------------------------------------------------
 
 
-async def send_reply(message: Message, senim: Services, reply: Reply) -> Message:
-    keyboard = answer_keyboard(senim.engine, reply)
-    return await message.reply_html(reply.html, reply_markup=keyboard, do_quote=False)
+async def send_reply(bot: Bot, chat_id: int, senim: Services, reply: Reply) -> None:
+    """An answer with its buttons: the hot path, so the keyboard goes pre-serialised and
+    Telegram's copy of the message is not decoded (see bot.telegram.transport)."""
+    await send_html(bot, chat_id, reply.html, answer_markup(senim.engine, reply))
 
 
 async def ask_engine(update: Update, senim: Services, text: str) -> Reply:
@@ -156,7 +163,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if query is not None:
             reply = senim.engine.reply_to(query, lang)
             remember(senim, message.chat_id, reply)
-            await send_reply(message, senim, reply)
+            await send_reply(context.bot, message.chat_id, senim, reply)
             return
         t = translations(lang)
         await message.reply_html(
@@ -230,7 +237,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     async with senim.turn(message.chat_id):
         reply = await ask_engine(update, senim, text)
         remember(senim, message.chat_id, reply)  # before replying: the user may answer at once
-        await send_reply(message, senim, reply)
+        await send_reply(context.bot, message.chat_id, senim, reply)
 
 
 def _addressed_text(message: Message, username: str | None) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -60,6 +61,20 @@ def next_steps(engine: Engine, query: Query, lang: str) -> list[tuple[str, Query
 def answer_keyboard(engine: Engine, reply: Reply) -> InlineKeyboardMarkup | None:
     """Buttons under an answer: next steps, a chart, sharing; options when asking back."""
     return _keyboard(engine, reply.payload, reply.query, reply.lang, reply.options)
+
+
+def answer_markup(engine: Engine, reply: Reply) -> dict[str, Any] | None:
+    """answer_keyboard as the JSON object sendMessage takes, serialised once per answer."""
+    return _markup(engine, reply.payload, reply.query, reply.lang, reply.options)
+
+
+@lru_cache(maxsize=4096)
+def _markup(
+    engine: Engine, payload: str | None, asked: Query, lang: str, options: tuple[Option, ...]
+) -> dict[str, Any] | None:
+    # Callers only read it: it goes straight into a JSON body.
+    keyboard = _keyboard(engine, payload, asked, lang, options)
+    return keyboard.to_dict() if keyboard is not None else None
 
 
 @lru_cache(maxsize=4096)  # the same answer always gets the same (immutable) buttons

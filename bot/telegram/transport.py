@@ -1,0 +1,111 @@
+"""HTTP to the Bot API: request bodies as UTF-8 JSON instead of URL-encoded forms.
+
+PTB's HTTPXRequest sends every call as application/x-www-form-urlencoded. An answer
+is a few hundred Cyrillic characters plus a keyboard, and percent-encoding turns each
+Cyrillic letter into six bytes: ~2.5 kB per reply, and the encoding was the costliest
+single step of sending it. The Bot API accepts application/json for every method that
+uploads no file, so such calls go as JSON (~1 kB, encoded in C); uploads (charts) still
+go as multipart through PTB unchanged.
+
+send_html sends an answer without decoding Telegram's copy of it (see there).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from telegram import Bot
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.constants import ParseMode
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+JSON_BODY = {"Content-Type": "application/json"}
+
+
+class JsonRequest(HTTPXRequest):
+    """HTTPXRequest that posts JSON bodies (multipart only when a file is attached)."""
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if request_data is None or request_data.contains_files:
+            return await super().do_request(
+                url,
+                method,
+                request_data,
+                read_timeout,
+                write_timeout,
+                connect_timeout,
+                pool_timeout,
+            )
+        if self._client.is_closed:
+            raise RuntimeError("This JsonRequest is not initialized!")
+        body = json.dumps(
+            request_data.parameters, ensure_ascii=False, separators=(",", ":")
+        ).encode()
+        timeout = self._client.timeout
+        try:
+            response = await self._client.request(
+                method=method,
+                url=url,
+                headers={**JSON_BODY, "User-Agent": self.USER_AGENT},
+                content=body,
+                timeout=httpx.Timeout(
+                    connect=_given(connect_timeout, timeout.connect),
+                    read=_given(read_timeout, timeout.read),
+                    write=_given(write_timeout, timeout.write),
+                    pool=_given(pool_timeout, timeout.pool),
+                ),
+            )
+        # The same translation of errors as HTTPXRequest.do_request, so retries and the
+        # error handler see what they would see without this class.
+        except httpx.TimeoutException as error:
+            if isinstance(error, httpx.PoolTimeout):
+                raise TimedOut(
+                    message="Pool timeout: all connections in the pool are busy; "
+                    "the request was not sent."
+                ) from error
+            raise TimedOut from error
+        except httpx.HTTPError as error:
+            raise NetworkError(f"httpx.{error.__class__.__name__}: {error}") from error
+        return response.status_code, response.content
+
+
+def _given(value: ODVInput[float], default: float | None) -> float | None:
+    return default if isinstance(value, DefaultValue) else value
+
+
+NO_PREVIEW = {"is_disabled": True}
+
+
+async def send_html(
+    bot: Bot, chat_id: int, html: str, markup: dict[str, Any] | None = None
+) -> None:
+    """sendMessage in HTML, link previews off, with an already serialised keyboard.
+
+    Bot.send_message decodes the message Telegram sends back into a Message (its text,
+    entities and keyboard): ~0.3 ms per answer, for an object nothing reads. This posts
+    through the same Bot._post (so the rate limiter, retries and error translation all
+    apply) and drops the echo. Bot._post is PTB-internal; python-telegram-bot is pinned
+    to 22, and the end-to-end tests exercise this path on every answer.
+    """
+    data: dict[str, Any] = {
+        "chat_id": chat_id,
+        "text": html,
+        "parse_mode": ParseMode.HTML,
+        "link_preview_options": NO_PREVIEW,
+    }
+    if markup:
+        data["reply_markup"] = markup
+    await bot._post("sendMessage", data)
