@@ -320,3 +320,45 @@ def test_deferred_updates_reach_the_disk_on_flush(tmp_path: Path) -> None:
     mtime = path.stat().st_mtime_ns
     states.flush()  # nothing pending: no write
     assert path.stat().st_mtime_ns == mtime
+
+
+def test_a_slow_disk_write_does_not_block_readers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot's event loop calls get() and update() on every message; a flush stuck in
+    fsync must not make them wait, and what changes meanwhile goes out in the next flush."""
+    import bot.telegram.state as state_module
+
+    path = tmp_path / "chats.json"
+    states = ChatStates(path)
+    states.update(1, durable=False, n=1)
+    writing, release = threading.Event(), threading.Event()
+    real_write = state_module._write_atomically
+
+    def slow_write(target: Path, payload: bytes) -> None:
+        writing.set()
+        assert release.wait(10)
+        real_write(target, payload)
+
+    monkeypatch.setattr(state_module, "_write_atomically", slow_write)
+    flusher = threading.Thread(target=states.flush)
+    flusher.start()
+    assert writing.wait(10)
+    done = threading.Event()
+
+    def reader() -> None:
+        assert states.get(1) == {"n": 1}
+        states.update(1, durable=False, n=2)
+        assert states.get(1) == {"n": 2}
+        done.set()
+
+    threading.Thread(target=reader).start()
+    try:
+        assert done.wait(5), "get()/update() waited for the disk"
+    finally:
+        release.set()
+        flusher.join()
+    assert ChatStates(path).get(1) == {"n": 1}  # the snapshot taken before the change
+    monkeypatch.setattr(state_module, "_write_atomically", real_write)
+    states.flush()
+    assert ChatStates(path).get(1) == {"n": 2}
