@@ -8,6 +8,7 @@ the store holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from bot.catalog import CRIME, REASONS, SAFETY, SURVEY, TRUST, Catalog
 from bot.nlu.language import detect
@@ -94,15 +95,24 @@ class Parser:
     def __init__(self, lexicon: Lexicon, catalog: Catalog) -> None:
         self.lexicon = lexicon
         self.catalog = catalog
+        # What a text says does not depend on the conversation, only what it asks
+        # for does: the same words after a different previous question (every chat
+        # has its own) reuse the analysis and only redo the cheap last step.
+        self._analysed = lru_cache(maxsize=16384)(self._analyse)
 
     def parse(
         self, text: str, context: Query | None = None, lang_hint: str | None = None
     ) -> Parsed:
+        features, lang = self._analysed(text, lang_hint)
+        return Parsed(self._query(features, context), lang)
+
+    def _analyse(self, text: str, lang_hint: str | None) -> tuple[_Features, str]:
+        """The concepts in a text and its language. The result is shared by every later
+        parse of the same text: nothing after this step may change it."""
         tokens = tokenize(text)
         senses = [self.lexicon.sense(token) for token in tokens]
         features, phrase_langs = self._features(tokens, senses)
-        lang = detect(tokens, senses, phrase_langs, fallback=lang_hint)
-        return Parsed(self._query(features, context), lang)
+        return features, detect(tokens, senses, phrase_langs, fallback=lang_hint)
 
     # -- words -> concepts --------------------------------------------------------
 
