@@ -63,6 +63,15 @@ class Engine:
     def open(cls, settings: Settings) -> Engine:
         return cls(Store.open(settings.knowledge_dir, settings.db_path), settings.bot_username)
 
+    def warm_up(self) -> None:
+        """Load lazily built data (lexicon indexes, babel locale data for every reply
+        language) by answering the /start examples in each language: for a bot, which
+        would otherwise make its first users wait for it."""
+        self.parser.lexicon.prepare()
+        for lang in LANGUAGES:
+            for example in self.renderer.examples(lang):
+                self.ask(example, lang=lang)
+
     def ask(
         self,
         question: str,

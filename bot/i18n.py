@@ -38,7 +38,7 @@ def translations(lang: str, localedir: Path = LOCALES_DIR) -> gettext.GNUTransla
         raise CatalogMissing(f"no compiled catalog for '{lang}' at {path}") from error
 
 
-@cache
+@cache  # one Locale per language: babel re-parses a locale given by name on every call
 def _locale(lang: str) -> Locale:
     from babel import Locale  # locale data loads on first use, one language at a time
 
@@ -61,7 +61,7 @@ def percent(value: Decimal, lang: str, decimals: int | None = None) -> str:
         _locale(lang).percent_formats[None].pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
     )
     rounded = value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-    return format_percent(rounded / 100, pattern, locale=lang, decimal_quantization=False)
+    return format_percent(rounded / 100, pattern, locale=_locale(lang), decimal_quantization=False)
 
 
 @lru_cache(maxsize=4096)
@@ -71,15 +71,15 @@ def number(value: Decimal, lang: str, decimals: int = 0) -> str:
 
     if decimals:
         value = value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-        return format_decimal(value, "#,##0." + "0" * decimals, locale=lang)
-    return format_decimal(value, "#,##0", locale=lang)
+        return format_decimal(value, "#,##0." + "0" * decimals, locale=_locale(lang))
+    return format_decimal(value, "#,##0", locale=_locale(lang))
 
 
 @lru_cache(maxsize=1024)
 def long_date(iso: str, lang: str) -> str:
     from babel.dates import format_date
 
-    return format_date(date.fromisoformat(iso), "long", locale=lang)
+    return format_date(date.fromisoformat(iso), "long", locale=_locale(lang))
 
 
 @lru_cache(maxsize=256)
@@ -94,4 +94,4 @@ def month_names(lang: str, context: str) -> tuple[str, ...]:
 def list_of(items: tuple[str, ...], lang: str) -> str:
     from babel.lists import format_list
 
-    return format_list(list(items), locale=lang) if items else ""
+    return format_list(list(items), locale=_locale(lang)) if items else ""

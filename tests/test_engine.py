@@ -181,6 +181,41 @@ def test_follow_ups_reuse_the_previous_slots(engine):
     assert chat.lang == "kk"
 
 
+def test_the_same_words_after_different_questions_parse_as_if_asked_first(store):
+    """The analysis of a text is shared between contexts (every chat has its own): a
+    follow-up in one chat must not leave a trace on the same words in another."""
+    from bot.engine import Engine
+
+    shared = Engine(store, "SenimTestBot")
+    contexts = [
+        None,
+        *(shared.ask(q).query for q in ("доверие к полиции", "crime in Almaty", "сотқа сенім")),
+    ]
+    for text in ("а в 2023?", "а прокуратуре?", "and courts?", "ал сотқа ше?", "2024"):
+        for context in contexts:
+            fresh = Engine(store, "SenimTestBot")  # has never seen the text
+            assert shared.ask(text, context=context) == fresh.ask(text, context=context)
+
+
+def test_warm_up_leaves_nothing_for_the_first_user_to_load(store):
+    """`senim run` warms up before polling: the /start examples of every language are
+    then answered from cache, and a first typo does not wait for rapidfuzz."""
+    import sys
+
+    from bot.engine import Engine
+    from bot.i18n import LANGUAGES
+
+    engine = Engine(store, "SenimTestBot")
+    engine.warm_up()
+    assert "rapidfuzz.process" in sys.modules
+    before = engine._rendered.cache_info()
+    for lang in LANGUAGES:
+        for example in engine.renderer.examples(lang):
+            assert engine.ask(example, lang=lang).figures
+    after = engine._rendered.cache_info()
+    assert (after.misses, after.hits - before.hits) == (before.misses, 3 * len(LANGUAGES))
+
+
 def test_a_follow_up_without_context_asks_back(engine):
     assert engine.ask("а в 2023?").intent == "clarify"
 

@@ -234,6 +234,17 @@ class Lexicon:
             for stem in self._stems(base, "ru", 3):
                 self.ru_stems[stem].add(base)
 
+    def prepare(self) -> None:
+        """Build now what is otherwise built on first need (the suffix indexes, the typo
+        pool, rapidfuzz itself), so that a long-running bot's first questions are
+        answered as fast as later ones. One-shot `senim ask` never calls it."""
+        import rapidfuzz.distance.OSA  # loaded here, not under a user's first typo
+        import rapidfuzz.process  # noqa: F401
+
+        for slot in self.kk:
+            self._endings_of("", slot)
+        self._fuzzy_words()
+
     def _fuzzy_words(self) -> dict[int, list[str]]:
         """Plain words (no prefixes, 5+ letters) grouped by length for fuzzy lookups."""
         if self._fuzzy_pool is None:

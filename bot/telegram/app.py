@@ -242,6 +242,7 @@ async def _post_init(application: Application) -> None:
 
 def run(settings: Settings, engine: Engine, webhook: Webhook | None, max_rate: float) -> None:
     application = build_application(settings, engine, max_rate)
+    engine.warm_up()
     if webhook is None:
         log.info("polling %s for updates", _public(settings.api_url))
         application.run_polling(allowed_updates=Update.ALL_TYPES)
