@@ -134,8 +134,8 @@ def build_application(settings: Settings, engine: Engine, max_rate: float = 30.0
         token,
         base_url=base,
         base_file_url=file_base,
-        request=JsonRequest(connection_pool_size=64),
-        get_updates_request=JsonRequest(),
+        request=JsonRequest(),
+        get_updates_request=JsonRequest(connection_pool_size=1),  # one long poll at a time
         rate_limiter=PatientRateLimiter(overall_max_rate=max_rate, max_retries=3),
         defaults=Defaults(
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
