@@ -10,7 +10,7 @@ bot first in even ones, so a drift in machine speed hits both alike). One measur
 2. the bot starts as a subprocess pointed at it: `python -m bot run` with
    SENIM_MAX_RATE=0, SENIM_LOG_LEVEL=WARNING, a fresh temporary SENIM_STATE_DIR and a
    temporary copy of the store; or `python benchmarks/echo_bot.py` (python-telegram-bot
-   configured like Senim: 64 concurrent updates, a pool of 64 connections, no handler
+   configured like Senim: 64 concurrent updates and Senim's HTTP transport, no handler
    work but `reply_text(text)`);
 3. once it has polled (`getUpdates`) and answered a warm-up question, the questions are
    pushed as fast as possible: question i comes from chat 1000 + i % chats, drawn
@@ -35,11 +35,9 @@ Figures, per bot (over all rounds: the median rate, pooled latencies, the worst 
 SENIM_MAX_RATE=0 lifts Senim's overall flood limit (30 messages/s, Telegram's real one):
 the fake has no flood limits, and with the limit the run would only measure the limiter.
 
-The fake's listen backlog is raised from socketserver's default of 5 to 1024 (a class
-attribute set from here; tests/fake_bot_api.py is unchanged): both bots open up to 64
-connections at once, and with a backlog of 5 the kernel drops some (TcpExtListenOverflows
-in /proc/net/netstat), which costs 1 s SYN retransmits and, for the echo bot, which does
-not retry, lost replies (httpx.ReadError). A run says so if an overflow happens anyway.
+The fake listens with a backlog of 1024 (socketserver's default of 5 made the kernel drop
+connections, TcpExtListenOverflows in /proc/net/netstat: 1 s SYN retransmits and lost
+replies). A run says so if an overflow happens anyway.
 
 The fake runs in this process and shares the machine with the bot, so absolute figures
 include its cost; the Senim/echo ratio is the figure to compare across machines.
@@ -69,7 +67,6 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import tests.fake_bot_api as fake_bot_api  # noqa: E402
 from tests.fake_bot_api import Call, FakeBotAPI  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
@@ -78,7 +75,6 @@ FIRST_CHAT = 1000
 WARMUP_CHAT = 999
 GOLDEN_FILES = ("kk", "ru", "en", "mixed")
 START_TIMEOUT = 60.0  # seconds for a bot to poll and answer the warm-up question
-LISTEN_BACKLOG = 1024
 
 TARGET_RATE_RATIO = 0.8  # Senim's rate at least this share of the echo bot's
 TARGET_RSS_MB = 80.0
@@ -452,7 +448,6 @@ def main(argv: list[str] | None = None) -> int:
     if min(args.questions, args.chats, args.rounds) < 1:
         parser.error("--questions, --chats and --rounds must be at least 1")
 
-    fake_bot_api._Server.request_queue_size = LISTEN_BACKLOG  # see the module docstring
     # PYTHONDONTWRITEBYTECODE is set here: without this every start would recompile.
     subprocess.run([sys.executable, "-m", "compileall", "-q", "bot"], cwd=REPO, check=True)
     jobs = workload(args.questions, args.chats)
