@@ -301,6 +301,21 @@ def test_429_and_500_on_send_message_still_deliver_the_reply(bot, api):
     assert any(c.failed and c.status == 500 for c in api.calls_of("sendMessage", chat_id=171))
 
 
+def test_typing_shows_only_while_an_answer_is_held_up(bot, api):
+    assert "61.6%" in ask(api, 180, "How much do people trust the police?").text
+    assert api.calls_of("sendChatAction", chat_id=180) == []  # quick: no needless call
+
+    mark = api.mark()
+    api.slow("sendMessage", 1.0, times=2, match=lambda c: c.chat_id == 181)
+    reply = ask(api, 181, "How much do people trust the police?")
+    typing = api.wait_for("sendChatAction", lambda c: c.chat_id == 181, after=mark)
+    assert typing.params["action"] == "typing"
+    assert reply.time < typing.time < reply.time + reply.duration  # while it was on its way
+
+    ask(api, 181, "and the courts?")  # held up again, but "typing…" still shows
+    assert len(api.calls_of("sendChatAction", chat_id=181)) == 1
+
+
 def test_garbage_and_non_text_updates_never_stop_the_bot(bot, api):
     chat = 180
     api.push_update({"update_id": 10**9, "no_such_field": {"x": 1}})

@@ -44,6 +44,7 @@ from bot.telegram.keyboards import (
     language_keyboard,
     parse_callback,
 )
+from bot.telegram.presence import Typing
 from bot.telegram.state import ChatStates
 from bot.telegram.transport import send_html
 
@@ -62,6 +63,7 @@ class Services:
     states: ChatStates
     charts: ChartCache
     locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    typing: Typing = field(default_factory=Typing)
 
     def turn(self, chat_id: int) -> asyncio.Lock:
         """One update at a time per chat, so a quick follow-up sees the answer before it;
@@ -138,8 +140,9 @@ async def ask_engine(update: Update, senim: Services, text: str) -> Reply:
     """Ask the engine in the chat's context.
 
     Answers take microseconds (a few milliseconds for a question never seen), so the
-    engine runs inline: a worker thread or a "typing…" call would cost more than the
-    answer. Slow work (charts) runs in a thread and shows its chat action.
+    engine runs inline: a worker thread would cost more than the answer, and "typing…"
+    is shown only when an answer is held up (bot.telegram.presence). Slow work (charts)
+    runs in another process and shows its chat action at once.
     """
     chat = update.effective_chat
     state = senim.states.get(chat.id) if chat else {}
@@ -234,10 +237,11 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         text = _addressed_text(message, context.bot.username)
         if text is None:
             return  # group chatter not meant for the bot
-    async with senim.turn(message.chat_id):
-        reply = await ask_engine(update, senim, text)
-        remember(senim, message.chat_id, reply)  # before replying: the user may answer at once
-        await send_reply(context.bot, message.chat_id, senim, reply)
+    with senim.typing.while_answering(context.bot, message.chat_id):
+        async with senim.turn(message.chat_id):
+            reply = await ask_engine(update, senim, text)
+            remember(senim, message.chat_id, reply)  # first: the user may follow up at once
+            await send_reply(context.bot, message.chat_id, senim, reply)
 
 
 def _addressed_text(message: Message, username: str | None) -> str | None:
