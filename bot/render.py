@@ -459,6 +459,8 @@ class Renderer:
             head = t.gettext("What should I show for the {wave}?").format(
                 wave=self.wave_label(wave, lang)
             )
+        elif query.detail == "crime":
+            head = t.gettext("For regions I have only the registered crime figures. Show them?")
         else:
             head = t.gettext("Which body do you mean?")
         rendered = tuple(Option(self.option_text(o, lang), o) for o in options)
@@ -480,6 +482,12 @@ class Renderer:
             text = t.gettext(
                 "No crime figures for “{what}” were published. Available: {list}."
             ).format(what=what, list=list_of(regions, lang))
+        elif detail == "group":
+            what = self.store.first_form(f"unavailable_group/{missing}", lang) or missing
+            text = t.gettext(
+                "The published figures are for the whole adult population, "
+                "with no breakdown by “{what}”."
+            ).format(what=what)
         elif detail == "trust_by_region":
             text = t.gettext(
                 "Trust figures are published for the country as a whole, not by region."

@@ -79,6 +79,7 @@ class _Features:
     survey: set[str] = field(default_factory=set)
     glossary: list[str] = field(default_factory=list)
     wave_words: list[str] = field(default_factory=list)  # as typed, for "no data for ..."
+    unknown: int = 0  # words the lexicon does not know at all (not even as everyday words)
 
     def has(self, *cues: str) -> bool:
         return any(cue in self.cues for cue in cues)
@@ -154,6 +155,8 @@ class Parser:
                     features.years.append(token.number)
                     features.wave_words.append(token.text)
                 continue
+            if not sense.phrase_bases and len(token.key) > 2:
+                features.unknown += 1
             concepts = {e.concept for base in sense.bases for e in self.lexicon.concepts_of(base)}
             for concept in sorted(concepts):
                 self._note(features, concept, index, [token])
@@ -265,6 +268,9 @@ class Parser:
             if info is not None:
                 return info
             return None
+        group = next((ident for kind, ident in f.unavailable if kind == "group"), None)
+        if group is not None:  # "do women trust the police?": no such breakdown exists
+            return Query(NOT_AVAILABLE, topic=TRUST, detail="group", missing=group)
         if f.unavailable and not (f.institutions or f.regions):
             kind, ident = f.unavailable[0]
             topic = CRIME if kind == "region" else TRUST
@@ -279,13 +285,22 @@ class Parser:
         if f.has("safety", "unsafe") and not f.institutions:
             return self._safety(f)
         if f.institutions or f.has(*TRUST_CUES):
-            if f.regions and not f.has("crime"):
+            if (f.regions or f.has("region")) and not f.has("crime"):
                 return Query(
-                    NOT_AVAILABLE, topic=TRUST, detail="trust_by_region", missing=f.regions[0]
+                    NOT_AVAILABLE,
+                    topic=TRUST,
+                    detail="trust_by_region",
+                    missing=f.regions[0] if f.regions else None,
                 )
             return self._trust(f, context)
         if f.has("crime") or f.regions:
-            return self._crime(f)
+            crime = self._crime(f)
+            if not f.has("crime") and f.unknown and crime.intent != NOT_AVAILABLE:
+                # A place among words the lexicon does not know ("bus fare in Astana",
+                # "capital of Kazakhstan"): crime counts are the only figures by region,
+                # but nothing says they were asked for, so offer them instead.
+                return Query(CLARIFY, topic=CRIME, detail="crime", options=(crime,))
+            return crime
         if f.has("hard_to_say") and context is None:
             return self._clarify_trust()
         return None
@@ -404,6 +419,8 @@ class Parser:
         return Query(CLARIFY, topic=TRUST, detail="institution", options=options)
 
     def _crime(self, f: _Features) -> Query:
+        if f.has("change"):  # one release of counts: there is no trend to show
+            return Query(NOT_AVAILABLE, topic=CRIME, detail="change")
         regions = tuple(f.regions)
         if len(regions) == 1 and not f.has("most", "least", "ranking"):
             return Query(VALUE, topic=CRIME, subjects=regions, measure="registered_crimes")
