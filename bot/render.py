@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.answer import Answer, Figure, Row
-from bot.catalog import CRIME, REASONS, SAFETY, TRUST, Catalog
+from bot.catalog import CRIME, REASONS, SAFETY, SURVEY, TRUST, Catalog
 from bot.domain import Wave
 from bot.i18n import list_of, long_date, month_names, number, percent, translations
 from bot.nlu import parse as p
@@ -300,27 +300,35 @@ class Renderer:
         """Rankings mix two answer scales: say which figures are agreement shares."""
         t = translations(lang)
         measure = answer.query.measure or "trust"
-        if measure not in ("trust", "trust_total", "distrust", "partial_trust", "partial_distrust"):
-            return []
+        if measure not in ("trust", "distrust", "partial_trust", "partial_distrust"):
+            return []  # a derived total names both of its parts already
         shown = {row.figure.subject for row in answer.rows}
-        agreement = tuple(
-            self.subject_name(TRUST, s, lang, "genitive")
+        agreeing = [
+            s
             for s in self.catalog.institutions
             if s in shown and self.catalog.scales.get(s) == "agreement"
-        )
-        if not agreement:
-            return []
-        return [
-            "",
-            esc(
-                sentence(
-                    t.gettext(
-                        "For {names} the question was whether the body can be trusted: "
-                        "“trust” there means “fully agree”."
-                    ).format(names=list_of(agreement, lang))
-                )
-            ),
         ]
+        if not agreeing:
+            return []
+        names = list_of(
+            tuple(self.subject_name(TRUST, s, lang, "genitive") for s in agreeing), lang
+        )
+        if len(agreeing) == 1:
+            note = t.gettext(
+                "For {names} the question was whether the body can be trusted: "
+                "“{measure}” there means “{answer}”."
+            )
+        else:
+            note = t.gettext(
+                "For {names} the question was whether these bodies can be trusted: "
+                "“{measure}” there means “{answer}”."
+            )
+        text = note.format(
+            names=names,
+            measure=_lower_first(self._neutral_label(measure, lang)),
+            answer=_lower_first(self.measure_label(TRUST, agreeing[0], measure, lang)),
+        )
+        return ["", esc(sentence(text))]
 
     def _change(self, answer: Answer, lang: str) -> list[str]:
         t = translations(lang)
@@ -416,6 +424,13 @@ class Renderer:
 
     def _option_text(self, option: p.Query, lang: str) -> str:
         t = translations(lang)
+        if option.topic == CRIME and option.intent != p.RANKING:  # offered for a place
+            return t.gettext("{measure} — {name}").format(
+                measure=self.name("topic", CRIME, lang),
+                name=list_of(
+                    tuple(self.subject_name(CRIME, s, lang) for s in option.subjects), lang
+                ),
+            )
         if option.intent == p.RANKING and not option.waves:
             return t.gettext("Which body do people trust most?")
         period = self.wave_label(option.waves[0], lang, short=True) if option.waves else ""
@@ -509,6 +524,20 @@ class Renderer:
             text = t.gettext(
                 "These figures were published for one period only, so there is no change to show."
             )
+        elif (
+            query.topic in (CRIME, SURVEY)
+            and len(self.catalog.topic_waves.get(query.topic, ())) == 1
+        ):
+            # Published once, with one release: naming survey rounds would suggest
+            # the other round has these figures somewhere.
+            wave = self.catalog.wave(self.catalog.topic_waves[query.topic][0])
+            text = t.gettext(
+                "{topic}: published once, on {date}; there are none for “{what}”."
+            ).format(
+                topic=self.name("topic", query.topic, lang),
+                date=long_date(wave.released, lang) if wave else "",
+                what=self.wave_label(missing, lang) if self.catalog.wave(missing) else missing,
+            )
         else:
             waves = self.catalog.topic_waves.get(query.topic or "", ()) or tuple(
                 w.id for w in self.catalog.waves
@@ -531,12 +560,14 @@ class Renderer:
             for source in self.store.sources().values():
                 lines.append(
                     esc(
-                        t.gettext("• {publisher}: “{title}”, {date}. {url}").format(
+                        t.gettext("• {publisher}: “{title}”, {date}. {url}")
+                        .format(
                             publisher=self.name("source", source.id, lang),
                             title=source.title,
                             date=long_date(source.published, lang),
                             url=source.url,
                         )
+                        .replace(".. ", ". ")  # a date that ends in an abbreviation (2024 г.)
                     )
                 )
             return "\n".join(lines)
@@ -594,3 +625,10 @@ def _fit(text: str) -> str:
     while lines and len(plain("\n".join(lines))) > TELEGRAM_LIMIT - 2:
         lines.pop()
     return "\n".join([*lines, "…"])
+
+
+def _lower_first(label: str) -> str:
+    """A label quoted inside a sentence: "Trust" -> "trust", but "KNB" stays."""
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label

@@ -105,7 +105,7 @@ def test_survey_facts(engine):
         ("сколько преступлений в Павлодаре", "region", "город Алматы"),
         ("police in 2019", "wave", "April–May 2024"),
         ("доверие к полиции осенью 2024", "wave", "опрос апреля–мая 2024"),
-        ("crimes in 2024", "wave", "October–November 2023"),
+        ("crimes in 2024", "wave", "published once, on January 24, 2024"),
         (
             "how many found it difficult to answer about the police",
             "measure",
@@ -214,6 +214,25 @@ def test_warm_up_leaves_nothing_for_the_first_user_to_load(store):
             assert engine.ask(example, lang=lang).figures
     after = engine._rendered.cache_info()
     assert (after.misses, after.hits - before.hits) == (before.misses, 3 * len(LANGUAGES))
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("rank the bodies by distrust", "“distrust” there means “completely disagree”"),
+        ("рейтинг органов по недоверию", "«не доверяют» здесь означает «полностью не согласны»"),
+        ("which body is trusted most", "“trust” there means “fully agree it can be trusted”"),
+    ],
+)
+def test_a_ranking_explains_the_agreement_scale_for_its_own_measure(engine, question, note):
+    assert note in engine.ask(question).text
+
+
+def test_a_place_among_unknown_words_is_offered_not_answered(engine):
+    reply = engine.ask("bus fare in Astana")
+    assert reply.intent == "clarify" and reply.figures == ()
+    assert [o.text for o in reply.options] == ["Registered crimes — Astana city"]
+    assert engine.reply_to(reply.options[0].query, "en").figures  # one tap away
 
 
 def test_a_follow_up_without_context_asks_back(engine):
