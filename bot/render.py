@@ -274,6 +274,18 @@ class Renderer:
             )
         if query.topic == TRUST:
             lines += self._scale_note(answer, lang)
+        if query.topic == CRIME and query.intent == p.RANKING:
+            # The release names only the regions with the most crimes: without this,
+            # the last of them reads as the country's safest region.
+            lines += [
+                "",
+                esc(
+                    t.gettext(
+                        "The release names only the {count} regions with the most registered "
+                        "crimes; figures for the other regions were not published."
+                    ).format(count=len(self.catalog.regions))
+                ),
+            ]
         if answer.omitted:
             names = tuple(self.subject_name(TRUST, s, lang) for s in answer.omitted)
             lines.append(

@@ -234,8 +234,11 @@ class Parser:
         if years or months:
             by_release = f.has("release") and not f.has("fieldwork")
             found = catalog.waves_matching(years, months, by_release)
-            if not found and not by_release and f.months:
-                found = catalog.waves_matching(years, months, by_release=True)
+            if not found and months:
+                # "the October survey" is fieldwork, "the July release" a release; when
+                # the reading the words suggest matches nothing, try the other one
+                # ("when was the April-May survey released").
+                found = catalog.waves_matching(years, months, by_release=not by_release)
             if not found:
                 return [], " ".join(f.wave_words)
             return [w.id for w in found], None
@@ -448,6 +451,14 @@ class Parser:
         ):
             if context is not None and context.intent == CLARIFY and f.institutions:
                 return Query(VALUE, topic=TRUST, subjects=tuple(f.institutions))
+            if (
+                context is not None
+                and context.intent == NOT_AVAILABLE
+                and context.topic == CRIME
+                and f.has("most", "least", "ranking")
+            ):
+                # "crimes in Pavlodar?" (not published) then "which one is lowest?"
+                return self._crime(f)
             return None
         if context.topic is None:
             return None
