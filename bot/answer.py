@@ -198,8 +198,14 @@ class Answerer:
                 if now is None or before is None:
                     continue
                 rows.append(Row(now.figure, (), before.figure, _change(before.figure, now.figure)))
-        if len(rows) > 1 and query.topic == TRUST and query.intent == CHANGE and query.measure:
-            rows.sort(key=lambda r: r.change.value if r.change else Decimal(0), reverse=True)
+        one_each = len(rows) == len({row.figure.subject for row in rows})
+        if len(rows) > 1 and query.topic == TRUST and one_each:
+            # Bodies side by side: the biggest rise first, or with order "asc" the
+            # biggest fall first ("where did trust fall most?").
+            rows.sort(
+                key=lambda r: r.change.value if r.change else Decimal(0),
+                reverse=query.order != "asc",
+            )
         return Answer(query, tuple(rows), wave=wave, base_wave=base, sources=_sources(rows))
 
 

@@ -54,7 +54,8 @@ def encode(query: Query, catalog: Catalog) -> str | None:
     if query.topic:
         fields.append(f"T{query.topic}")
     every = catalog.institutions if query.topic == "trust" else catalog.regions
-    if query.subjects and not (query.intent == RANKING and tuple(query.subjects) == tuple(every)):
+    everyone = query.intent in (RANKING, CHANGE) and tuple(query.subjects) == tuple(every)
+    if query.subjects and not everyone:  # "all of them" is the default: links stay short
         fields.append("S" + "-".join(query.subjects))
     if query.measure:
         fields.append(f"M{query.measure}")
@@ -95,7 +96,7 @@ def decode(payload: str, catalog: Catalog) -> Query | None:
     subjects: tuple[str, ...] = ()
     if "S" in fields:
         subjects = tuple(fields["S"].split("-"))
-    elif topic in ("trust", "crime") and intent == RANKING:
+    elif topic in ("trust", "crime") and intent in (RANKING, CHANGE):
         subjects = catalog.institutions if topic == "trust" else catalog.regions
     elif topic in catalog.topic_subject:
         subjects = (catalog.topic_subject[topic],)

@@ -347,18 +347,28 @@ class Renderer:
         query = answer.query
         before = self.wave_label(answer.base_wave or "", lang, short=True)
         after = self.wave_label(answer.wave or "", lang, short=True)
+        many = len({row.figure.subject for row in answer.rows}) > 1
         if query.topic == TRUST and len(query.subjects) == 1:
             name = self.subject_name(TRUST, query.subjects[0], lang)
         else:
             name = self.name("topic", query.topic or "", lang)
-        lines = [
-            bold(
-                t.gettext("{name}: {before} → {after}").format(
-                    name=name, before=before, after=after
-                )
+        if query.topic == TRUST and many and len(answer.rows) == len(query.subjects):
+            # bot.answer sorts bodies by their change; the heading says which way
+            heading = (
+                t.gettext("Change in “{measure}”, biggest fall first: {before} → {after}")
+                if query.order == "asc"
+                else t.gettext("Change in “{measure}”, biggest rise first: {before} → {after}")
             )
-        ]
-        many = len({row.figure.subject for row in answer.rows}) > 1
+            measure = self._neutral_label(query.measure or "trust", lang)
+            lines = [bold(heading.format(measure=measure, before=before, after=after))]
+        else:
+            lines = [
+                bold(
+                    t.gettext("{name}: {before} → {after}").format(
+                        name=name, before=before, after=after
+                    )
+                )
+            ]
         for row in answer.rows:
             figure = row.figure
             if many:

@@ -264,6 +264,7 @@ def test_user_text_is_never_echoed_unescaped(engine):
         "why do people feel unsafe",
         "how many households were surveyed",
         "least trusted body in autumn 2023",
+        "which body lost the most trust",
     ],
 )
 def test_share_links_pin_the_query_and_replay_the_same_figures(engine, question):

@@ -388,6 +388,11 @@ class Parser:
         measure = self._trust_measure(f)
         institutions = tuple(f.institutions)
         order = "asc" if f.has("least") else "desc"
+        if f.has("change") and f.has("fall") and not f.has("rise"):
+            order = "asc"  # "where did trust fall most": the biggest fall first
+        if len(institutions) >= 2 and f.has("difference") and not f.wave_words:
+            # "the difference between the fire service and the police": a comparison
+            return Query(COMPARE, topic=TRUST, subjects=institutions, measure=measure, order=order)
         # "law enforcement and the courts" means every body, not just the one named;
         # "which body...", "most trusted" with no body named means all of them, ranked.
         collective = f.has("all_institutions") and len(institutions) <= 1 and not f.has("breakdown")
