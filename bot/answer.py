@@ -148,6 +148,8 @@ class Answerer:
             return ("age_min", "age_max")
         if query.topic == SURVEY and query.detail == "sample":
             return ("households_sampled", "household_share")
+        if query.topic == SURVEY and query.detail == "all":
+            return ("households_sampled", "household_share", "age_min", "age_max")
         scale = {CRIME: CRIME}.get(query.topic or "", query.topic or "")
         return self.catalog.scale_measures.get(scale, ())
 

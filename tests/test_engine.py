@@ -265,6 +265,7 @@ def test_user_text_is_never_echoed_unescaped(engine):
         "how many households were surveyed",
         "least trusted body in autumn 2023",
         "which body lost the most trust",
+        "sample size and age range of the survey",
     ],
 )
 def test_share_links_pin_the_query_and_replay_the_same_figures(engine, question):

@@ -332,7 +332,16 @@ class Parser:
 
     def _survey_facts(self, f: _Features) -> Query:
         subjects = self._one(SURVEY)
-        if "age" in f.survey:
+        ages, households, share = (
+            "age" in f.survey,
+            "households_sampled" in f.survey,
+            f.has("share"),
+        )
+        if ages and (households or share):  # "sample size and age range"
+            return Query(SURVEY_FACTS, topic=SURVEY, subjects=subjects, detail="all")
+        if households and share:  # "how many households, and what share of all?"
+            return Query(SURVEY_FACTS, topic=SURVEY, subjects=subjects, detail="sample")
+        if ages:
             if f.has("min") and not f.has("max"):
                 return Query(SURVEY_FACTS, topic=SURVEY, subjects=subjects, measure="age_min")
             if f.has("max") and not f.has("min"):
