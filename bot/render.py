@@ -227,7 +227,9 @@ class Renderer:
             value = t.gettext("{total} = {parts} (calculated by Senim)").format(
                 total=value, parts=" + ".join(self.value(part, lang) for part in row.parts)
             )
-        line = t.gettext("• {label}: {value}").format(label=esc(label), value=bold(value))
+        line = t.gettext("• {label}: {value}").format(
+            label=esc(_upper_first(label)), value=bold(value)
+        )
         if row.change is not None:
             before_wave = self.wave_label(row.change.from_wave or "", lang, short=True)
             change = self.change_phrase(row.change, lang)
@@ -269,7 +271,7 @@ class Renderer:
                 )
             lines.append(
                 t.gettext("{place}. {name}: {value}").format(
-                    place=place, name=esc(name), value=bold(value)
+                    place=place, name=esc(_upper_first(name)), value=bold(value)
                 )
             )
         if query.topic == TRUST:
@@ -654,3 +656,8 @@ def _lower_first(label: str) -> str:
     if len(label) > 1 and label[1].islower():
         return label[0].lower() + label[1:]
     return label
+
+
+def _upper_first(name: str) -> str:
+    """A name that opens a list item: "город Астана" -> "Город Астана"."""
+    return name[:1].upper() + name[1:]
