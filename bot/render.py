@@ -521,6 +521,12 @@ class Renderer:
             text = t.gettext(
                 "No crime figures for “{what}” were published. Available: {list}."
             ).format(what=what, list=list_of(regions, lang))
+        elif detail == "survey":
+            what = self.store.first_form(f"unavailable_survey/{missing}", lang) or missing
+            text = t.gettext(
+                "The releases do not publish “{what}”; they give the sample, the ages "
+                "covered, the fieldwork dates and the method."
+            ).format(what=what)
         elif detail == "group":
             what = self.store.first_form(f"unavailable_group/{missing}", lang) or missing
             text = t.gettext(

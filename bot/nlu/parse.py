@@ -276,7 +276,7 @@ class Parser:
             return Query(NOT_AVAILABLE, topic=TRUST, detail="group", missing=group)
         if f.unavailable and not (f.institutions or f.regions):
             kind, ident = f.unavailable[0]
-            topic = CRIME if kind == "region" else TRUST
+            topic = {"region": CRIME, "survey": SURVEY}.get(kind, TRUST)
             return Query(NOT_AVAILABLE, topic=topic, detail=kind, missing=ident)
         if (f.has("reason", "fear") or f.reasons) and not f.institutions and not f.regions:
             return Query(
