@@ -509,26 +509,25 @@ class Renderer:
     def _not_available(self, query: p.Query, lang: str) -> str:
         t = translations(lang)
         detail, missing = query.detail, query.missing or ""
+        what = missing
+        if detail in ("institution", "region", "survey", "group"):  # named in the lexicon
+            what = self.store.first_form(f"unavailable_{detail}/{missing}", lang) or missing
         if detail == "institution":
-            what = self.store.first_form(f"unavailable_institution/{missing}", lang) or missing
             bodies = tuple(self.subject_name(TRUST, i, lang) for i in self.catalog.institutions)
             text = t.gettext(
                 "The survey has no data on trust in “{what}”. It covers: {list}."
             ).format(what=what, list=list_of(bodies, lang))
         elif detail == "region":
-            what = self.store.first_form(f"unavailable_region/{missing}", lang) or missing
             regions = tuple(self.subject_name(CRIME, r, lang) for r in self.catalog.regions)
             text = t.gettext(
                 "No crime figures for “{what}” were published. Available: {list}."
             ).format(what=what, list=list_of(regions, lang))
         elif detail == "survey":
-            what = self.store.first_form(f"unavailable_survey/{missing}", lang) or missing
             text = t.gettext(
                 "The releases do not publish “{what}”; they give the sample, the ages "
                 "covered, the fieldwork dates and the method."
             ).format(what=what)
         elif detail == "group":
-            what = self.store.first_form(f"unavailable_group/{missing}", lang) or missing
             text = t.gettext(
                 "The published figures are for the whole adult population, "
                 "with no breakdown by “{what}”."

@@ -55,54 +55,40 @@ class JsonRequest(HTTPXRequest):
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         async with self._slots:
-            return await self._send(
-                url,
-                method,
-                request_data,
-                read_timeout,
-                write_timeout,
-                connect_timeout,
-                pool_timeout,
+            if request_data is None or request_data.contains_files:
+                return await super().do_request(
+                    url,
+                    method,
+                    request_data,
+                    read_timeout,
+                    write_timeout,
+                    connect_timeout,
+                    pool_timeout,
+                )
+            default = self._client.timeout
+            timeout = httpx.Timeout(
+                connect=_given(connect_timeout, default.connect),
+                read=_given(read_timeout, default.read),
+                write=_given(write_timeout, default.write),
+                pool=_given(pool_timeout, default.pool),
             )
+            return await self._post_json(url, method, request_data, timeout)
 
-    async def _send(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    async def _post_json(
+        self, url: str, method: str, request_data: RequestData, timeout: httpx.Timeout
     ) -> tuple[int, bytes]:
-        if request_data is None or request_data.contains_files:
-            return await super().do_request(
-                url,
-                method,
-                request_data,
-                read_timeout,
-                write_timeout,
-                connect_timeout,
-                pool_timeout,
-            )
         if self._client.is_closed:
             raise RuntimeError("This JsonRequest is not initialized!")
         body = json.dumps(
             request_data.parameters, ensure_ascii=False, separators=(",", ":")
         ).encode()
-        timeout = self._client.timeout
         try:
             response = await self._client.request(
                 method=method,
                 url=url,
                 headers={**JSON_BODY, "User-Agent": self.USER_AGENT},
                 content=body,
-                timeout=httpx.Timeout(
-                    connect=_given(connect_timeout, timeout.connect),
-                    read=_given(read_timeout, timeout.read),
-                    write=_given(write_timeout, timeout.write),
-                    pool=_given(pool_timeout, timeout.pool),
-                ),
+                timeout=timeout,
             )
         # The same translation of errors as HTTPXRequest.do_request, so retries and the
         # error handler see what they would see without this class.
