@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.knowledge import Knowledge, Problem, load_knowledge
+from bot.store import SCHEMA_VERSION, Store, StoreBroken, StoreUnavailable
 
-SCHEMA_VERSION = 1
+if TYPE_CHECKING:
+    from bot.nlu.lexicon import Lexicon
+
+KNOWLEDGE_SUFFIXES = (".yaml", ".yml", ".csv")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +72,10 @@ def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
     try:
         db.conn.execute("PRAGMA foreign_keys = ON")
         db["sources"].insert_all(
-            kb.sources, pk="id", not_null={"kind", "published", "url", "title"}
+            _without_lines(kb.sources), pk="id", not_null={"kind", "published", "url", "title"}
         )
         db["waves"].insert_all(
-            kb.waves,
+            _without_lines(kb.waves),
             pk="id",
             foreign_keys=[("source", "sources", "id")],
             not_null={"fieldwork_start", "fieldwork_end", "released", "source"},
@@ -84,7 +91,7 @@ def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
         )
         db["topics"].insert_all(kb.topics, pk="id")
         db["subjects"].insert_all(
-            [{k: v for k, v in s.items() if k != "line"} for s in kb.subjects],
+            _without_lines(kb.subjects),
             pk="id",
             columns={"scale": str, "position": int},
             foreign_keys=[("scale", "scales", "id")],
@@ -166,6 +173,11 @@ def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
         db.conn.close()
 
 
+def _without_lines(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records as the store keeps them: the knowledge file line is for messages only."""
+    return [{k: v for k, v in record.items() if k != "line"} for record in records]
+
+
 def _lexicon_snapshot(kb: Knowledge) -> str:
     """The lexicon compiled once here, so every later start-up just loads it."""
     from bot.nlu.lexicon import Lexicon
@@ -174,3 +186,87 @@ def _lexicon_snapshot(kb: Knowledge) -> str:
     ordered = sorted(kb.morphology, key=lambda m: (m["lang"], m["slot"], m.get("position", 0)))
     morphology = [(m["lang"], m["slot"], m["suffix"], m["after"]) for m in ordered]
     return Lexicon(rows, morphology).snapshot()
+
+
+# -- the store a process answers from -----------------------------------------------------
+
+
+def newest_knowledge_mtime(knowledge_dir: Path) -> float:
+    """Latest change under knowledge/, directories included so deletions count."""
+    newest = knowledge_dir.stat().st_mtime
+    for folder, _dirs, files in os.walk(knowledge_dir):
+        newest = max(newest, os.stat(folder).st_mtime)
+        for name in files:
+            if name.endswith(KNOWLEDGE_SUFFIXES):
+                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
+    return newest
+
+
+def open_store(knowledge_dir: Path, db_path: Path) -> tuple[Store, Lexicon]:
+    """The store to answer from, and its compiled lexicon, checked on open.
+
+    Missing or older than knowledge/: built first. Unusable (empty, truncated, not
+    SQLite, another schema, a garbled lexicon): rebuilt from knowledge/ when that is
+    valid. A stale store whose knowledge/ no longer validates stays in use (with a
+    warning): a typo in a data file must not take the bot down. Anything else is
+    StoreUnavailable, whose message is one line.
+    """
+    if _stale(knowledge_dir, db_path):
+        _rebuild(knowledge_dir, db_path, reason="out of date" if db_path.exists() else "missing")
+    try:
+        return _checked(db_path)
+    except StoreBroken as broken:
+        log.info("the store at %s is unusable (%s); rebuilding it", db_path, broken)
+        _rebuild(knowledge_dir, db_path, reason=f"unusable ({broken})", replace_broken=True)
+    try:
+        return _checked(db_path)
+    except StoreBroken as broken:  # rebuilt, and still unusable: a bug, not a data problem
+        raise StoreUnavailable(f"the store at {db_path} is unusable: {broken}") from None
+
+
+def _stale(knowledge_dir: Path, db_path: Path) -> bool:
+    if not db_path.exists():
+        return True
+    return knowledge_dir.is_dir() and db_path.stat().st_mtime < newest_knowledge_mtime(
+        knowledge_dir
+    )
+
+
+def _checked(db_path: Path) -> tuple[Store, Lexicon]:
+    from bot.nlu.lexicon import Lexicon, SnapshotError
+
+    store = Store(db_path)
+    try:
+        return store, Lexicon.from_snapshot(store.meta("lexicon_snapshot") or "")
+    except SnapshotError as error:
+        store.close()
+        raise StoreBroken(f"its lexicon snapshot is unreadable ({error})") from None
+
+
+def _rebuild(
+    knowledge_dir: Path, db_path: Path, *, reason: str, replace_broken: bool = False
+) -> None:
+    """Build the store in place; keep a usable old one when knowledge/ cannot build."""
+    usable_old = db_path.exists() and not replace_broken
+    try:
+        result = build(knowledge_dir, db_path)
+    except OSError as error:  # e.g. a read-only install: serve the store that is there
+        if usable_old:
+            log.warning("could not rebuild the store (%s); using the previous one", error)
+            return
+        raise StoreUnavailable(
+            f"the store at {db_path} is {reason}, and it cannot be written: "
+            f"{error.strerror or error}"
+        ) from None
+    if result.ok:
+        log.info("built the store at %s (%s)", db_path, reason)
+        return
+    problems = [str(p) for p in result.problems]
+    if usable_old:
+        log.warning("knowledge/ has %d problem(s); using the previous store", len(problems))
+        return
+    raise StoreUnavailable(
+        f"the store at {db_path} is {reason}, and {knowledge_dir} does not build "
+        f"({len(problems)} problem(s); run senim build for the list)",
+        problems,
+    )

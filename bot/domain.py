@@ -25,7 +25,6 @@ class Source:
     reports_release: str | None
     url: str
     title: str
-    author: str | None
 
 
 @dataclass(frozen=True, slots=True)

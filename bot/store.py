@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -10,75 +9,64 @@ from pathlib import Path
 
 from bot.domain import Fact, Source, Wave
 
-KNOWLEDGE_SUFFIXES = (".yaml", ".yml", ".csv")
+# Bumped whenever the tables change: a store written by another version is rebuilt.
+SCHEMA_VERSION = 2
+TABLES = frozenset(
+    {
+        "sources", "waves", "scales", "measures", "scale_measures", "topics", "subjects",
+        "topic_subjects", "derived_measures", "glossary", "names", "observations",
+        "lexicon", "morphology", "meta",
+    }
+)  # fmt: skip
 
 
 class StoreUnavailable(Exception):
-    """No usable store: it is missing and knowledge/ does not build."""
+    """No usable store: it is missing or broken, and knowledge/ does not build."""
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
 
 
-def newest_knowledge_mtime(knowledge_dir: Path) -> float:
-    """Latest change under knowledge/, directories included so deletions count."""
-    newest = knowledge_dir.stat().st_mtime
-    for folder, _dirs, files in os.walk(knowledge_dir):
-        newest = max(newest, os.stat(folder).st_mtime)
-        for name in files:
-            if name.endswith(KNOWLEDGE_SUFFIXES):
-                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
-    return newest
-
-
-def ensure_store(knowledge_dir: Path, db_path: Path) -> Path:
-    """Build the store when missing or older than knowledge/; return its path.
-
-    A stale store whose knowledge/ no longer validates stays in use (with a
-    warning): a typo in a data file must not take the bot down.
-    """
-    exists = db_path.exists()
-    if exists and (
-        not knowledge_dir.is_dir()
-        or db_path.stat().st_mtime >= newest_knowledge_mtime(knowledge_dir)
-    ):
-        return db_path
-    import logging  # only a (re)build has anything to log
-
-    from bot.build import build  # only pay for YAML and sqlite-utils when building
-
-    log = logging.getLogger(__name__)
-    try:
-        result = build(knowledge_dir, db_path)
-    except OSError as error:  # e.g. a read-only install: serve the store that is there
-        if exists:
-            log.warning("could not rebuild the store (%s); using the previous one", error)
-            return db_path
-        raise StoreUnavailable(f"cannot write the store at {db_path}: {error}") from error
-    if result.ok:
-        log.info("built the store at %s", db_path)
-        return db_path
-    problems = [str(p) for p in result.problems]
-    if exists:
-        log.warning("knowledge/ has %d problem(s); using the previous store", len(problems))
-        return db_path
-    raise StoreUnavailable(f"cannot build the store from {knowledge_dir}", problems)
+class StoreBroken(Exception):
+    """The file at the store's path is not a usable store (the message says why)."""
 
 
 class Store:
     """Read-only access to the published indicators."""
 
     def __init__(self, path: Path) -> None:
-        if not path.exists():
-            raise StoreUnavailable(f"no store at {path}")
+        """Open a store read-only and check it; StoreBroken says what is wrong with it."""
+        if not path.is_file():
+            raise StoreBroken("it is not a file")
         # mode=ro: the bot can never modify what it reports from.
-        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise StoreBroken(f"it cannot be opened ({error})") from None
         self.path = path
+        try:
+            self._check()
+        except BaseException:
+            self._conn.close()
+            raise
 
-    @classmethod
-    def open(cls, knowledge_dir: Path, db_path: Path) -> Store:
-        return cls(ensure_store(knowledge_dir, db_path))
+    def _check(self) -> None:
+        """A whole store of the schema this code reads, or StoreBroken. The store is small
+        (well under a megabyte), so quick_check reads all of it in a few milliseconds."""
+        try:
+            verdict = self._rows("PRAGMA quick_check")
+            if [row[0] for row in verdict] != ["ok"]:
+                raise StoreBroken("it is damaged (SQLite's quick_check failed)")
+            tables = {row[0] for row in self._rows("SELECT name FROM sqlite_master")}
+            missing = TABLES - tables
+            if missing:
+                raise StoreBroken(f"it is not a Senim store (no table {min(missing)})")
+            version = self.meta("schema_version")
+        except sqlite3.Error as error:
+            raise StoreBroken(f"it is not a readable SQLite store ({error})") from None
+        if version != str(SCHEMA_VERSION):
+            raise StoreBroken(f"it has schema version {version}, not {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self._conn.close()
@@ -142,9 +130,7 @@ class Store:
 
     @cache  # noqa: B019
     def sources(self) -> dict[str, Source]:
-        rows = self._rows(
-            "SELECT id, kind, published, reports_release, url, title, author FROM sources"
-        )
+        rows = self._rows("SELECT id, kind, published, reports_release, url, title FROM sources")
         return {row[0]: Source(*row) for row in rows}
 
     @cache  # noqa: B019
@@ -180,11 +166,6 @@ class Store:
         return tuple(row[0] for row in rows)
 
     @cache  # noqa: B019
-    def unit_of(self, measure: str) -> str | None:
-        rows = self._rows("SELECT unit FROM measures WHERE id = ?", (measure,))
-        return rows[0][0] if rows else None
-
-    @cache  # noqa: B019
     def derived_measures(self) -> dict[str, tuple[str, tuple[str, ...]]]:
         """Derived measure id -> (topic, the published measures it sums)."""
         rows = self._rows("SELECT id, topic, sum_of FROM derived_measures ORDER BY position")
@@ -206,13 +187,6 @@ class Store:
         )
         return rows[0][0] if rows else None
 
-    def lexicon_rows(self) -> list[tuple[str, str, str]]:
-        """(concept, lang, form) for every word of knowledge/lexicon."""
-        return [
-            (row[0], row[1], row[2])
-            for row in self._rows("SELECT concept, lang, form FROM lexicon ORDER BY rowid")
-        ]
-
     @cache  # noqa: B019
     def first_form(self, concept: str, lang: str) -> str | None:
         """How the lexicon first writes a concept in a language (its display name)."""
@@ -221,15 +195,6 @@ class Store:
             (concept, lang),
         )
         return rows[0][0].rstrip("*") if rows else None
-
-    def morphology_rows(self) -> list[tuple[str, str, str, str]]:
-        """(lang, slot, suffix, after) as knowledge/lexicon/morphology.yaml has them."""
-        return [
-            (row[0], row[1], row[2], row[3])
-            for row in self._rows(
-                "SELECT lang, slot, suffix, after FROM morphology ORDER BY lang, slot, position"
-            )
-        ]
 
     def meta(self, key: str) -> str | None:
         rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))

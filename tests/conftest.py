@@ -35,11 +35,17 @@ def store(store_path: Path) -> Store:
     return Store(store_path)
 
 
+def lexicon_of(store: Store):
+    from bot.nlu.lexicon import Lexicon
+
+    return Lexicon.from_snapshot(store.meta("lexicon_snapshot") or "")
+
+
 @pytest.fixture(scope="session")
 def engine(store: Store):
     from bot.engine import Engine
 
-    return Engine(store, "SenimTestBot")
+    return Engine(store, lexicon_of(store), "SenimTestBot")
 
 
 def senim_env(store_path: Path, **extra: str) -> dict[str, str]:

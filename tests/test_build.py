@@ -230,6 +230,174 @@ def test_each_rule_is_reported_with_file_and_line_and_the_store_survives(
     assert list(built.parent.glob("*.tmp")) == []
 
 
+def _replace_bytes(root: Path, relative: Path | str, old: bytes, new: bytes) -> None:
+    path = root / relative
+    data = path.read_bytes()
+    assert old in data, (relative, old)
+    path.write_bytes(data.replace(old, new, 1))
+
+
+def _header_only(root: Path, relative: Path | str) -> None:
+    path = root / relative
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+
+
+# What used to crash `senim build` (a traceback, or a problem at "line 0"), and what used
+# to pass silently (a wave left without figures): (case, file, how to break it, message,
+# the text on the expected line; None: line 1).
+HOSTILE = [
+    (
+        "impossible month",
+        "waves.yaml",
+        lambda k: _edit(k, "waves.yaml", "released: 2024-01-24", "released: 2024-13-45"),
+        r"'released' is '2024-13-45', not a date",
+        "id: 2023-10",
+    ),
+    (
+        "no such day",
+        "sources.yaml",
+        lambda k: _edit(k, "sources.yaml", "published: 2024-07-19", "published: 2024-02-30"),
+        r"'published' is '2024-02-30', not a date",
+        "id: astana-times-2024-07-19",
+    ),
+    (
+        "a month that is not one",
+        "waves.yaml",
+        lambda k: _edit(k, "waves.yaml", "fieldwork_end: 2024-05", "fieldwork_end: 2024-5"),
+        r"not a month",
+        "id: 2024-04",
+    ),
+    (
+        "a huge CSV field",
+        OBS_2024,
+        lambda k: _edit(
+            k,
+            OBS_2024,
+            "trust,police,trust,2024-04,61.6",
+            "trust,police,trust,2024-04," + "6" * 200_000,
+        ),
+        r"not a valid CSV line",
+        "trust,police,trust,2024-04,666",
+    ),
+    (
+        "an open quote",
+        OBS_2024,
+        lambda k: _edit(k, OBS_2024, "trust,courts,trust,2024-04", 'trust,"courts,trust,2024-04'),
+        r"not a valid CSV line",
+        'trust,"courts',
+    ),
+    (
+        "a NUL byte in CSV",
+        OBS_2024,
+        lambda k: _replace_bytes(k, OBS_2024, b"61.6", b"6\x001.6"),
+        r"contains a NUL character",
+        "trust,police,trust,2024-04,6",
+    ),
+    (
+        "a NUL byte in YAML",
+        "regions.yaml",
+        lambda k: _replace_bytes(k, "regions.yaml", b"id: shymkent_city", b"id: shym\x00kent_city"),
+        r"contains a NUL character",
+        "shym",
+    ),
+    (
+        "bytes that are not UTF-8",
+        "institutions.yaml",
+        lambda k: _replace_bytes(k, "institutions.yaml", b"id: courts", b"id: c\xffourts"),
+        r"not UTF-8 \(byte 0xff\)",
+        "id: c",
+    ),
+    (
+        "nested too deeply",
+        "glossary.yaml",
+        lambda k: (k / "glossary.yaml").write_text("[" * 5000),
+        r"not valid YAML",
+        None,
+    ),
+]
+VANISHED = [
+    (
+        "an observations file cut to its header",
+        lambda k: _header_only(k, OBS_2024),
+        f"knowledge/{OBS_2024}:1: no observations (only a header)",
+    ),
+    (
+        "an observations file deleted",
+        lambda k: (k / OBS_2024).unlink(),
+        "knowledge/waves.yaml:{line}: wave '2024-04' has no observations",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("relative", "breaking", "message", "needle"),
+    [case[1:] for case in HOSTILE],
+    ids=[case[0] for case in HOSTILE],
+)
+def test_hostile_files_are_problems_at_their_line_never_a_crash(
+    knowledge_copy: Path, built: Path, relative, breaking, message, needle
+):
+    before = built.read_bytes()
+    breaking(knowledge_copy)
+    result = _run_build(knowledge_copy, built)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    line = 1
+    if needle is not None:
+        raw = (knowledge_copy / relative).read_bytes().decode("utf-8", "replace")
+        line = next(n for n, text in enumerate(raw.splitlines(), 1) if needle in text)
+    pattern = rf"^knowledge/{re.escape(str(relative))}:{line}: .*{message}"
+    assert re.search(pattern, result.stderr, re.M), (line, result.stderr[:2000])
+    assert built.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("breaking", "expected"), [case[1:] for case in VANISHED], ids=[c[0] for c in VANISHED]
+)
+def test_a_wave_cannot_silently_vanish(knowledge_copy: Path, built: Path, breaking, expected):
+    """Before: the build passed, the store held 48 of 86 figures, and "police" was
+    answered for the older wave."""
+    before = built.read_bytes()
+    breaking(knowledge_copy)
+    result = _run_build(knowledge_copy, built)
+    assert result.returncode == 1
+    line = _line_of(knowledge_copy, "waves.yaml", "id: 2024-04")
+    assert expected.format(line=line) in result.stderr or (
+        f"knowledge/waves.yaml:{line}: wave '2024-04' has no observations" in result.stderr
+    ), result.stderr
+    assert "source 'astana-times-2024-07-19' has no observations" in result.stderr
+    assert built.read_bytes() == before
+
+
+def test_knowledge_mutated_at_random_is_reported_never_raised(knowledge_copy: Path):
+    """Random damage to random files (bytes, lines, whole files): load_knowledge lists
+    problems and never raises, nor falls back to its internal-error net."""
+    import random
+    import shutil
+
+    from bot.knowledge import load_knowledge
+
+    rnd = random.Random(2024)
+    files = sorted(p for p in knowledge_copy.rglob("*") if p.suffix in (".yaml", ".csv"))
+    junk = [b"", b"- ", b": ", b"{", b"]", b'"', b"\x00", b"\xff", b"2024-02-30", b"~",
+            b"[1, 2]", b"{a: 1}", b"!!binary x", b"*a", b"? ", b"1e400", b"nan", b"-5",
+            b"x" * 150_000, b"[" * 3000, b"\t"]  # fmt: skip
+    pristine = {p: p.read_bytes() for p in files}
+    for _ in range(60):
+        for path, data in pristine.items():
+            path.write_bytes(data)
+        for _ in range(rnd.randint(1, 3)):
+            path = rnd.choice(files)
+            lines = pristine[path].split(b"\n")
+            k = rnd.randrange(len(lines))
+            piece = rnd.choice(junk)
+            lines[k] = rnd.choice([piece, lines[k][: len(lines[k]) // 2] + piece + lines[k]])
+            path.write_bytes(b"\n".join(lines[: rnd.randint(k, len(lines))]))
+        _kb, problems = load_knowledge(knowledge_copy)
+        assert not any("internal validation error" in str(p) for p in problems), problems
+    shutil.rmtree(knowledge_copy)
+
+
 def test_duplicate_observation_names_both_places(knowledge_copy: Path, built: Path):
     before = built.read_bytes()
     path = knowledge_copy / OBS_2023

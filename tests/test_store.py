@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store, StoreUnavailable, ensure_store
+from bot.build import open_store
+from bot.store import Store, StoreUnavailable
 
 # Figures typed from the seed texts (shared/seeds), not from knowledge/, so a
 # slip in either shows up: (institution, wave) -> trust, partial_trust,
@@ -151,14 +152,14 @@ def test_the_store_has_keys_and_indexes(store_path: Path):
 
 def test_missing_store_is_built_on_first_use(knowledge_copy: Path, tmp_path: Path):
     db = tmp_path / "fresh" / "senim.sqlite3"
-    store = Store.open(knowledge_copy, db)
+    store = open_store(knowledge_copy, db)[0]
     assert db.exists()
     assert store.fact("trust", "police", "trust", "2024-04").value == Decimal("61.6")
 
 
 def test_stale_store_is_rebuilt_when_knowledge_changes(knowledge_copy: Path, tmp_path: Path):
     db = tmp_path / "senim.sqlite3"
-    ensure_store(knowledge_copy, db)
+    open_store(knowledge_copy, db)
     old = (knowledge_copy / "observations" / "2024-07-19_astana_times.csv").read_text()
     # A corrected figure (keeps the distribution at 100): the store must follow.
     new = old.replace("trust,police,trust,2024-04,61.6", "trust,police,trust,2024-04,61.5")
@@ -169,26 +170,26 @@ def test_stale_store_is_rebuilt_when_knowledge_changes(knowledge_copy: Path, tmp
     csv.write_text(new)
     future = time.time() + 5
     os.utime(csv, (future, future))
-    store = Store.open(knowledge_copy, db)
+    store = open_store(knowledge_copy, db)[0]
     assert store.fact("trust", "police", "trust", "2024-04").value == Decimal("61.5")
 
 
 def test_fresh_store_is_not_rebuilt(knowledge_copy: Path, tmp_path: Path):
     db = tmp_path / "senim.sqlite3"
-    ensure_store(knowledge_copy, db)
+    open_store(knowledge_copy, db)
     inode = db.stat().st_ino
-    ensure_store(knowledge_copy, db)
+    open_store(knowledge_copy, db)
     assert db.stat().st_ino == inode
 
 
 def test_broken_knowledge_keeps_the_previous_store_in_use(knowledge_copy: Path, tmp_path: Path):
     db = tmp_path / "senim.sqlite3"
-    ensure_store(knowledge_copy, db)
+    open_store(knowledge_copy, db)
     before = db.read_bytes()
     (knowledge_copy / "waves.yaml").write_text("- id: [unclosed\n")
     future = time.time() + 5
     os.utime(knowledge_copy / "waves.yaml", (future, future))
-    store = Store.open(knowledge_copy, db)
+    store = open_store(knowledge_copy, db)[0]
     assert store.fact("trust", "courts", "trust", "2023-10").value == Decimal("61.0")
     assert db.read_bytes() == before
 
@@ -196,7 +197,7 @@ def test_broken_knowledge_keeps_the_previous_store_in_use(knowledge_copy: Path, 
 def test_no_store_and_broken_knowledge_is_a_clear_error(knowledge_copy: Path, tmp_path: Path):
     (knowledge_copy / "waves.yaml").write_text("- id: [unclosed\n")
     with pytest.raises(StoreUnavailable) as error:
-        Store.open(knowledge_copy, tmp_path / "none.sqlite3")
+        open_store(knowledge_copy, tmp_path / "none.sqlite3")
     assert any("waves.yaml:" in p for p in error.value.problems)
 
 
@@ -207,7 +208,7 @@ def test_a_store_that_cannot_be_rewritten_stays_in_use(
     import tempfile
 
     db = tmp_path / "senim.sqlite3"
-    ensure_store(knowledge_copy, db)
+    open_store(knowledge_copy, db)
     future = time.time() + 5
     os.utime(knowledge_copy / "waves.yaml", (future, future))  # the store looks stale
 
@@ -215,6 +216,6 @@ def test_a_store_that_cannot_be_rewritten_stays_in_use(
         raise PermissionError("read-only file system")
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
-    assert ensure_store(knowledge_copy, db) == db
-    with pytest.raises(StoreUnavailable, match="cannot write the store"):
-        ensure_store(knowledge_copy, tmp_path / "elsewhere.sqlite3")
+    assert open_store(knowledge_copy, db)[0].path == db
+    with pytest.raises(StoreUnavailable, match="cannot be written"):
+        open_store(knowledge_copy, tmp_path / "elsewhere.sqlite3")
