@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from bot.engine import Engine, Reply
+from bot.nlu.normalize import without_surrogates
 from bot.nlu.parse import SMALL_TALK, Query
 
 
@@ -42,7 +43,7 @@ def as_json(engine: Engine, reply: Reply) -> dict[str, object]:
 def ask_once(
     engine: Engine, question: str, lang: str | None, as_json_output: bool, out: IO[str]
 ) -> int:
-    reply = engine.ask(question, lang=lang)
+    reply = engine.ask(without_surrogates(question), lang=lang)
     if as_json_output:
         out.write(json.dumps(as_json(engine, reply), ensure_ascii=False) + "\n")
     else:
@@ -53,42 +54,71 @@ def ask_once(
     return 0
 
 
-def ask_batch(engine: Engine, lines: Iterable[bytes], lang: str | None, out: IO[str]) -> int:
-    """One JSON reply per input line, flushed at once; a bad line still gets a reply."""
+MAX_SESSIONS = 10_000  # batch sessions kept at once; the oldest is forgotten first
+
+
+def ask_batch(engine: Engine, lines: Iterable[bytes], lang: str | None, out: IO[bytes]) -> int:
+    """One JSON reply per input line, flushed at once; a bad line still gets a reply.
+
+    Input is read as bytes and output written as UTF-8 bytes, so no input (invalid
+    UTF-8, lone surrogates in a JSON string, NULs) and no terminal encoding can break
+    the writer: every line gets exactly one line back.
+    """
     sessions: dict[str, Conversation] = {}
     for raw in lines:
-        question, session = _read_line(raw)
-        conversation = sessions.setdefault(session, Conversation()) if session else Conversation()
+        question = ""
         try:
+            question, session = _read_line(raw)
+            conversation = _session(sessions, session)
             reply = engine.ask(
                 question, lang=lang, context=conversation.context, lang_hint=conversation.lang
             )
             conversation.remember(reply)
             data = as_json(engine, reply)
+            line = json.dumps(data, ensure_ascii=False).encode("utf-8")
         except Exception as error:
-            data = {
-                "question": question,
-                "lang": lang or "en",
-                "intent": "error",
-                "figures": [],
-                "text": f"internal error: {type(error).__name__}",
-                "link": None,
-            }
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+            line = _error_line(question, lang, error)
+        out.write(line + b"\n")
         out.flush()
     return 0
 
 
+def _session(sessions: dict[str, Conversation], name: str | None) -> Conversation:
+    if name is None:
+        return Conversation()
+    conversation = sessions.pop(name, None) or Conversation()
+    sessions[name] = conversation  # most recently used last
+    if len(sessions) > MAX_SESSIONS:
+        del sessions[next(iter(sessions))]
+    return conversation
+
+
+def _error_line(question: str, lang: str | None, error: Exception) -> bytes:
+    """The reply to a line the engine could not answer: still one valid JSON line."""
+    data = {
+        "question": question,
+        "lang": lang or "en",
+        "intent": "error",
+        "figures": [],
+        "text": f"internal error: {type(error).__name__}",
+        "link": None,
+    }
+    # ensure_ascii: whatever the question holds, this line is plain ASCII JSON.
+    return json.dumps(data).encode("ascii")
+
+
 def _read_line(raw: bytes) -> tuple[str, str | None]:
-    text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+    """The question and session of one input line (a plain line or {"q":..., "session":...})."""
+    text = without_surrogates(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
     if text.startswith("{"):
         try:
             item = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return text, None
         if isinstance(item, dict) and isinstance(item.get("q"), str):
             session = item.get("session")
-            return item["q"], str(session) if session is not None else None
+            name = without_surrogates(str(session)) if session is not None else None
+            return without_surrogates(item["q"]), name
     return text, None
 
 
@@ -109,7 +139,7 @@ def chat(engine: Engine, lang: str | None, stdin: IO[str], out: IO[str]) -> int:
         question = line.strip()
         if question in ("/quit", "/exit"):
             return 0
-        if question.isdigit() and options and 1 <= int(question) <= len(options):
+        if question.isdecimal() and options and 1 <= int(question) <= len(options):
             reply = engine.reply_to(options[int(question) - 1].query, conversation.lang or "en")
         else:
             reply = engine.ask(

@@ -573,9 +573,7 @@ class Renderer:
             )
             labels = tuple(self.wave_label(w, lang) for w in waves)
             text = t.gettext("There is no data for “{what}”. Available: {list}.").format(
-                what=missing
-                if missing not in self.catalog.topic_waves.get(TRUST, ())
-                else self.wave_label(missing, lang),
+                what=self.wave_label(missing, lang) if self.catalog.wave(missing) else missing,
                 list=list_of(labels, lang),
             )
         return esc(sentence(text))

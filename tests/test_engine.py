@@ -9,6 +9,7 @@ import pytest
 from bot.ask import Conversation, as_json
 from bot.links import MAX_PAYLOAD, decode, encode
 from bot.nlu.parse import Query
+from tests.conftest import lexicon_of
 
 
 def figures(engine, question: str, **kwargs) -> dict[tuple[str, str, str, str], float]:
@@ -186,14 +187,14 @@ def test_the_same_words_after_different_questions_parse_as_if_asked_first(store)
     follow-up in one chat must not leave a trace on the same words in another."""
     from bot.engine import Engine
 
-    shared = Engine(store, "SenimTestBot")
+    shared = Engine(store, lexicon_of(store), "SenimTestBot")
     contexts = [
         None,
         *(shared.ask(q).query for q in ("доверие к полиции", "crime in Almaty", "сотқа сенім")),
     ]
     for text in ("а в 2023?", "а прокуратуре?", "and courts?", "ал сотқа ше?", "2024"):
         for context in contexts:
-            fresh = Engine(store, "SenimTestBot")  # has never seen the text
+            fresh = Engine(store, lexicon_of(store), "SenimTestBot")  # has never seen the text
             assert shared.ask(text, context=context) == fresh.ask(text, context=context)
 
 
@@ -205,15 +206,15 @@ def test_warm_up_leaves_nothing_for_the_first_user_to_load(store):
     from bot.engine import Engine
     from bot.i18n import LANGUAGES
 
-    engine = Engine(store, "SenimTestBot")
+    engine = Engine(store, lexicon_of(store), "SenimTestBot")
     engine.warm_up()
     assert "rapidfuzz.process" in sys.modules
-    before = engine._rendered.cache_info()
+    misses, hits = engine._rendered.misses, engine._rendered.hits
     for lang in LANGUAGES:
         for example in engine.renderer.examples(lang):
             assert engine.ask(example, lang=lang).figures
-    after = engine._rendered.cache_info()
-    assert (after.misses, after.hits - before.hits) == (before.misses, 3 * len(LANGUAGES))
+    rendered = engine._rendered
+    assert (rendered.misses, rendered.hits - hits) == (misses, 3 * len(LANGUAGES))
 
 
 @pytest.mark.parametrize(

@@ -10,18 +10,32 @@ result carries the languages it is evidence for.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from bot.nlu.normalize import Token, skeleton, split_form
+from bot.nlu.normalize import (
+    MAX_WORD_CHARS,
+    WORD_CACHE,
+    Token,
+    keyboard_fold,
+    skeleton,
+    split_form,
+)
 
 VOWELS = frozenset("аеиоуяюэ")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 VOICELESS = frozenset("кпстфхцчшщ")
 VOICED = frozenset("бвгджз")
 SONORANT = frozenset("лмнр")
 LATIN_LANG = "en"
+
+
+class SnapshotError(ValueError):
+    """A stored lexicon snapshot that does not parse (a garbled or foreign store)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +61,22 @@ class Sense:
     fuzzy: bool
 
 
+UNKNOWN = Sense(frozenset(), frozenset(), frozenset(), None, False)
+
+
 @dataclass(frozen=True, slots=True)
 class Suffix:
     text: str
     after: frozenset[str]
+
+
+PREFIX_TYPO_STEM = 7  # shortest prefix entry a typo is searched under
+ABBREVIATION_LETTERS = 4  # an all-capitals form this short is an abbreviation
+
+
+def _is_abbreviation(form: str) -> bool:
+    letters = [ch for ch in form if ch.isalpha()]
+    return 2 <= len(letters) <= ABBREVIATION_LETTERS and form.isupper()
 
 
 def _edits(length: int) -> int:
@@ -94,6 +120,10 @@ class Lexicon:
         self.kk: dict[str, list[Suffix]] = defaultdict(list)
         self.endings: dict[str, tuple[str, ...]] = {}
         self.loose: dict[str, tuple[int, int]] = {}
+        # Abbreviations (ІІМ, АПК, MVD): base -> the forms as typed, keyboard-folded. Three
+        # letters transliterated or folded fit far too many strings ("yym", "ыім"), so an
+        # abbreviation counts only when typed as itself (in any case).
+        self.abbreviations: dict[str, set[str]] = defaultdict(set)
         self._load_morphology(morphology)
         for concept, lang, form in rows:
             self._add(Entry(concept, lang), form)
@@ -103,7 +133,20 @@ class Lexicon:
         self._fuzzy_pool: dict[int, list[str]] | None = None  # built on the first typo
         self._fuzzy_choices: dict[tuple[int, int], list[str]] = {}
         self._kk_index: dict[str, tuple[dict[str, list[Suffix]], tuple[int, ...]]] = {}
-        self.sense = lru_cache(maxsize=65536)(self._sense)
+        self._endings_cache: frozenset[str] | None = None
+        self._exact_sense = lru_cache(maxsize=WORD_CACHE)(self._sense)
+        self._fuzzy_sense = lru_cache(maxsize=WORD_CACHE)(self._typo_sense)
+
+    def sense(self, token: Token, *, fuzzy: bool = True) -> Sense:
+        """What a question word can stand for (memoised per word). fuzzy=False skips the
+        typo search, the one costly step (~0.4 ms a word): the parser allows it for a
+        bounded number of words per question, so a long paste of noise stays cheap."""
+        if len(token.text) > MAX_WORD_CHARS:
+            return UNKNOWN  # longer than any form: nothing to match, nothing to cache
+        found = self._exact_sense(token)
+        if found.bases or token.number is not None or not fuzzy:
+            return found
+        return self._fuzzy_sense(token)
 
     # -- a compiled snapshot, so a one-shot `senim ask` need not compile ---------------
 
@@ -128,6 +171,7 @@ class Lexicon:
                 },
                 "endings": {lang: list(items) for lang, items in self.endings.items()},
                 "loose": {lang: list(pair) for lang, pair in self.loose.items()},
+                "abbreviations": {b: sorted(v) for b, v in self.abbreviations.items()},
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -135,7 +179,14 @@ class Lexicon:
 
     @classmethod
     def from_snapshot(cls, text: str) -> Lexicon:
-        data = json.loads(text)
+        """The lexicon `senim build` compiled; SnapshotError when it is not one."""
+        try:
+            return cls._from_snapshot(json.loads(text))
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+            raise SnapshotError(f"{type(error).__name__}: {error}"[:200]) from None
+
+    @classmethod
+    def _from_snapshot(cls, data: dict[str, Any]) -> Lexicon:
         lexicon = cls.__new__(cls)
         entries: dict[tuple[str, str], Entry] = {}
 
@@ -168,6 +219,9 @@ class Lexicon:
             for lang, v in lexicon.endings.items()
         }
         lexicon.loose = {lang: (v[0], v[1]) for lang, v in data["loose"].items()}
+        lexicon.abbreviations = defaultdict(
+            set, {b: set(v) for b, v in data["abbreviations"].items()}
+        )
         lexicon._finish()
         return lexicon
 
@@ -216,6 +270,8 @@ class Lexicon:
         bases = tuple(self.base_of(word, entry.lang) for word in words)
         for base in bases:
             self._register(base, entry.lang)
+        if len(words) == 1 and not prefix and _is_abbreviation(form):
+            self.abbreviations[bases[0]].add(keyboard_fold(form))
         if len(bases) == 1:
             self.concepts[bases[0]].append(entry)
         else:
@@ -261,9 +317,7 @@ class Lexicon:
         bases: set[str] = set()
         inflected: set[str] = set()
         suffix_lang = None
-        keys = [token.key]
-        if token.latin is not None:
-            keys.insert(0, token.latin)
+        keys = self._keys(token)
         for key in keys:
             if key in self.vocabulary:
                 bases.add(key)
@@ -278,10 +332,40 @@ class Lexicon:
             suffix_lang = None
         for key in keys:
             bases |= self._prefixed(key)
-        fuzzy = False
-        if not bases and token.number is None:
-            bases = self._fuzzy(keys)
-            fuzzy = bool(bases)
+        if self.abbreviations:
+            bases = {b for b in bases if self._as_typed(b, token)}
+            inflected = {b for b in inflected if self._as_typed(b, token)}
+        return self._senses(token, bases, inflected, suffix_lang, fuzzy=False)
+
+    def _as_typed(self, base: str, token: Token) -> bool:
+        """False for an abbreviation the word only resembles through folding."""
+        typed = self.abbreviations.get(base)
+        if not typed:
+            return True
+        word = keyboard_fold(token.text)
+        return any(word.startswith(form) for form in typed)  # ІІМ, ІІМ-ге → ІІМге
+
+    def _typo_sense(self, token: Token) -> Sense:
+        """A word that matched nothing exactly, read as a typo of a known one. A word of
+        Latin and Cyrillic letters at once is noise, not a typo."""
+        if token.latin is not None and _CYRILLIC.search(token.text):
+            return UNKNOWN
+        bases = self._fuzzy(self._keys(token))
+        return self._senses(token, bases, set(), None, fuzzy=bool(bases))
+
+    @staticmethod
+    def _keys(token: Token) -> list[str]:
+        return [token.key] if token.latin is None else [token.latin, token.key]
+
+    def _senses(
+        self,
+        token: Token,
+        bases: set[str],
+        inflected: set[str],
+        suffix_lang: str | None,
+        *,
+        fuzzy: bool,
+    ) -> Sense:
         langs = {lang for base in bases for lang in self.vocabulary.get(base, ())}
         if token.latin is not None and LATIN_LANG in self.vocabulary.get(token.latin, ()):
             # An English word is English, even when its transliteration means
@@ -416,8 +500,12 @@ class Lexicon:
                 candidate = key[:position] + vowel + key[position:]
                 if candidate in self.vocabulary:
                     found.add(candidate)
-                else:
-                    found |= self._inflected(candidate)[0]
+                else:  # an ending on the restored word, not a longer word it starts
+                    found |= {
+                        b for b in self._inflected(candidate)[0] if len(b) <= len(candidate)
+                    }
+        if key.isascii():  # a Latin word: "cpes" is not "copes", the plural of "cop"
+            found = {base for base in found if len(base) >= 4}
         concepts = {e.concept for b in found for e in self.concepts.get(b, [])}
         return found if len(concepts) == 1 else set()
 
@@ -428,7 +516,9 @@ class Lexicon:
         found = set()
         for entries in self.prefixes.values():
             for stem, base in entries:
-                if len(stem) < 5 or key[0] != stem[0]:
+                # A short stem with one edit and any tail fits too much noise
+                # ("напдксфуожт" ~ напад*): only long stems are searched.
+                if len(stem) < PREFIX_TYPO_STEM or key[0] != stem[0]:
                     continue
                 limit = _edits(len(stem))
                 for cut in (len(stem) - 1, len(stem), len(stem) + 1):
@@ -441,7 +531,23 @@ class Lexicon:
         return found
 
     def _loose_cuts(self, key: str) -> list[str]:
-        return [key[:-cut] for cut in range(1, 5) if len(key) - cut >= 5]
+        """The key minus an ending some language has (a Kazakh suffix chain, a Russian or
+        English ending): палицияга = палиция + га. Any other tail is not a suffix, and
+        cutting it would let noise fuzz onto a word ("тонашкурб" onto "тонау")."""
+        endings = self._ending_texts()
+        return [key[:-cut] for cut in range(1, 5) if len(key) - cut >= 5 and key[-cut:] in endings]
+
+    def _ending_texts(self) -> frozenset[str]:
+        if self._endings_cache is None:
+            kk = [
+                plural + possessive + case
+                for plural in ("", *(x.text for x in self.kk.get("plural", ())))
+                for possessive in ("", *(x.text for x in self.kk.get("possessive", ())))
+                for case in ("", *(x.text for x in self.kk.get("case", ())))
+            ]
+            other = [ending for items in self.endings.values() for ending in items]
+            self._endings_cache = frozenset(e for e in (*kk, *other) if e)
+        return self._endings_cache
 
     def _closest(self, key: str, limit: int) -> set[str]:
         from rapidfuzz import process

@@ -37,6 +37,18 @@ _CYRILLIC_FOLD = str.maketrans(
     }
 )
 
+# What a Russian keyboard makes of Kazakh letters, and nothing else (ы stays ы): the
+# matching key of an abbreviation, where ы/і/и are different letters (ІІМ is not "ыім").
+_KEYBOARD_FOLD = str.maketrans(
+    {"ё": "е", "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
+     "і": "и"}
+)  # fmt: skip
+
+
+def keyboard_fold(word: str) -> str:
+    return word.casefold().translate(_KEYBOARD_FOLD)
+
+
 # Latin -> Cyrillic, covering the Kazakh Latin alphabets (2018 acute and 2021
 # umlaut versions), informal Kazakh and Russian transliteration. Digraphs first.
 _LATIN_DIGRAPHS = (
@@ -76,6 +88,10 @@ _DIGRAPHS = dict(_LATIN_DIGRAPHS)
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|%", re.UNICODE)
 _LATIN_CHAR = re.compile(r"[a-záäǵğńñóöúüūýışçéí]")
 MAX_QUESTION_CHARS = 1000
+# No lexicon form is longer; a longer "word" (a URL, a paste, noise) is unknown by
+# definition, so it is neither cached nor matched (hostile input must not grow caches).
+MAX_WORD_CHARS = 40
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,19 +104,37 @@ class Token:
 
 
 def clean(text: str) -> str:
-    """Printable text of bounded length: control characters and zero-width marks go."""
-    text = unicodedata.normalize("NFC", text[: MAX_QUESTION_CHARS * 4])
+    """Printable text of bounded length: control characters, zero-width marks and lone
+    surrogates go. Everything keyed on a question (caches) uses this, never the raw text."""
+    text = unicodedata.normalize("NFC", without_surrogates(text[: MAX_QUESTION_CHARS * 4]))
     kept = [ch if unicodedata.category(ch)[0] != "C" else " " for ch in text]
     return "".join(kept)[:MAX_QUESTION_CHARS]
 
 
-@lru_cache(maxsize=65536)
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (from JSON "\\ud800" or a broken client) cannot be encoded as UTF-8:
+    each becomes U+FFFD, so the text can be written anywhere."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+# Entries, not bytes: a word is at most MAX_WORD_CHARS long, so an entry is a few hundred
+# bytes and a full cache a few MB (README, "Memory").
+WORD_CACHE = 16384
+
+
 def skeleton(word: str) -> str:
     """The matching key of one word, whatever its script."""
+    return _skeleton(word) if len(word) <= MAX_WORD_CHARS else _fold(word)
+
+
+def _fold(word: str) -> str:
     word = word.casefold().replace("’", "'")
     if _LATIN_CHAR.search(word):
         word = _transliterate(word)
     return word.translate(_CYRILLIC_FOLD)
+
+
+_skeleton = lru_cache(maxsize=WORD_CACHE)(_fold)
 
 
 def _transliterate(word: str) -> str:
@@ -111,10 +145,10 @@ def _transliterate(word: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
-def _token(word: str) -> Token:
+def _make_token(word: str) -> Token:
     latin = word if _LATIN_CHAR.search(word) else None
-    number = int(word) if word.isdigit() and len(word) <= 6 else None
+    # isdecimal, not isdigit: "²" and "①" are digits that int() refuses.
+    number = int(word) if word.isdecimal() and len(word) <= 6 else None
     return Token(
         text=word,
         key=skeleton(word),
@@ -126,7 +160,15 @@ def _token(word: str) -> Token:
 
 def tokenize(text: str) -> list[Token]:
     """Words of a question; hyphens split words (анти-коррупция = анти коррупция)."""
-    return [_token(m.group(0)) for m in _TOKEN.finditer(clean(text).casefold())]
+    return [word_token(m.group(0)) for m in _TOKEN.finditer(clean(text).casefold())]
+
+
+_token = lru_cache(maxsize=WORD_CACHE)(_make_token)
+
+
+def word_token(word: str) -> Token:
+    """One casefolded word as a Token; words too long to be in the lexicon skip the cache."""
+    return _token(word) if len(word) <= MAX_WORD_CHARS else _make_token(word)
 
 
 def split_form(form: str) -> list[str]:

@@ -8,9 +8,9 @@ the store holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from bot.catalog import CRIME, REASONS, SAFETY, SURVEY, TRUST, Catalog
+from bot.memo import Memo
 from bot.nlu.language import detect
 from bot.nlu.lexicon import Lexicon, Sense
 from bot.nlu.normalize import Token, tokenize
@@ -40,6 +40,17 @@ INTENT_CUES = frozenset({"change", "compare", "most", "least", "ranking", "break
 INFO_CUES = frozenset({"when", "release", "next", "source", "method", "fieldwork"})
 YEARS = range(1990, 2101)
 SEASONS = {"spring": {3, 4, 5}, "summer": {6, 7, 8}, "autumn": {9, 10, 11}, "winter": {12, 1, 2}}
+
+
+# Words of one question searched as typos: a real question has a few; a paste of noise
+# would otherwise cost ~0.4 ms for each of its words.
+MAX_TYPO_WORDS = 12
+# Bytes for memoised analyses (estimated by _analysis_weight; see bot.memo).
+ANALYSIS_BUDGET = 8_000_000
+
+
+def _analysis_weight(key: tuple[str, str | None]) -> int:
+    return 1500 + 6 * len(key[0])  # the text, and the concepts found in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,19 +110,28 @@ class Parser:
         # What a text says does not depend on the conversation, only what it asks
         # for does: the same words after a different previous question (every chat
         # has its own) reuse the analysis and only redo the cheap last step.
-        self._analysed = lru_cache(maxsize=16384)(self._analyse)
+        self._analysed: Memo[tuple[str, str | None], tuple[_Features, str]] = Memo(
+            lambda key: self._analyse(*key), ANALYSIS_BUDGET, _analysis_weight
+        )
 
     def parse(
         self, text: str, context: Query | None = None, lang_hint: str | None = None
     ) -> Parsed:
-        features, lang = self._analysed(text, lang_hint)
+        """The query a question asks, in its language. `text` should be cleaned
+        (bot.nlu.normalize.clean), which bounds its length."""
+        features, lang = self._analysed((text, lang_hint))
         return Parsed(self._query(features, context), lang)
 
     def _analyse(self, text: str, lang_hint: str | None) -> tuple[_Features, str]:
         """The concepts in a text and its language. The result is shared by every later
         parse of the same text: nothing after this step may change it."""
         tokens = tokenize(text)
-        senses = [self.lexicon.sense(token) for token in tokens]
+        senses = []
+        typos = 0  # words looked up as typos so far
+        for token in tokens:
+            sense = self.lexicon.sense(token, fuzzy=typos < MAX_TYPO_WORDS)
+            typos += token.number is None and (sense.fuzzy or not sense.bases)
+            senses.append(sense)
         features, phrase_langs = self._features(tokens, senses)
         return features, detect(tokens, senses, phrase_langs, fallback=lang_hint)
 
