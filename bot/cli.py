@@ -109,9 +109,7 @@ def _engine():
     try:
         return Engine.open(Settings.from_env())
     except StoreUnavailable as error:
-        print(f"senim: {error}", file=sys.stderr)
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+        print(f"senim: {error}", file=sys.stderr)  # one line; `senim build` lists problems
         return None
 
 
@@ -125,7 +123,7 @@ def _ask(args: argparse.Namespace) -> int:
         if not args.json:
             print("senim: batch mode ('-') needs --json", file=sys.stderr)
             return 2
-        return ask.ask_batch(engine, ask.stdin_lines(), args.lang, sys.stdout)
+        return ask.ask_batch(engine, ask.stdin_lines(), args.lang, sys.stdout.buffer)
     return ask.ask_once(engine, " ".join(args.question), args.lang, args.json, sys.stdout)
 
 
@@ -160,33 +158,79 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import os
-
-    settings = Settings.from_env()
-    from bot.telegram.app import TokenProblem, check_token
-
-    try:
-        check_token(settings.token)
-    except TokenProblem as problem:
-        print(f"senim: {problem}", file=sys.stderr)
-        return 2
-    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
+    """`senim run`: every failure to start is one line on stderr and exit status 2; a
+    bot that has to stop later (polling failed for good) exits 1. No path prints a
+    traceback, and every line passes the token's redaction."""
     from bot import logs
 
-    logs.setup(settings.log_level, settings.token, secret)
-    engine = _engine()
-    if engine is None:
+    settings = Settings.from_env()
+    secrets = (settings.token, os.environ.get("TELEGRAM_WEBHOOK_SECRET"))
+    try:
+        return _serve(args, settings)
+    except _StartFailed as failure:
+        print(f"senim: {logs.redact(str(failure), secrets)}", file=sys.stderr)
+        return 2
+    except _Stopped as failure:
+        print(f"senim: stopped: {logs.redact(str(failure), secrets)}", file=sys.stderr)
         return 1
-    from bot.telegram import app
+    except Exception as error:  # a bug: still one line, and still no token
+        line = logs.redact(f"{type(error).__name__}: {error}".splitlines()[0], secrets)
+        print(f"senim: stopped by an unexpected error: {line}", file=sys.stderr)
+        return 1
 
+
+class _StartFailed(Exception):
+    pass
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import logs
+    from bot.store import StoreUnavailable
+    from bot.telegram import app
+    from bot.telegram.polling import GIVE_UP_AFTER, PollingFailed
+
+    try:
+        app.check_token(settings.token)
+    except app.TokenProblem as problem:
+        raise _StartFailed(problem) from None
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None
+    max_rate = _seconds_setting("SENIM_MAX_RATE", 30.0)
+    give_up_after = _seconds_setting("SENIM_GIVE_UP_AFTER", GIVE_UP_AFTER)
     webhook = None
     if args.webhook:
         url = args.url or os.environ.get("TELEGRAM_WEBHOOK_URL")
         if not url:
-            print("senim: --webhook needs --url or TELEGRAM_WEBHOOK_URL", file=sys.stderr)
-            return 2
+            raise _StartFailed("--webhook needs --url or TELEGRAM_WEBHOOK_URL")
         webhook = app.Webhook(args.listen, args.port, url, secret or app.new_secret())
-        logs.setup(settings.log_level, settings.token, webhook.secret)
-    max_rate = float(os.environ.get("SENIM_MAX_RATE") or 30)
-    app.run(settings, engine, webhook, max_rate)
+    logs.setup(settings.log_level, settings.token, webhook.secret if webhook else secret)
+    from bot.engine import Engine
+
+    try:
+        engine = Engine.open(settings)
+    except StoreUnavailable as error:
+        raise _StartFailed(error) from None
+    try:
+        app.run(settings, engine, webhook, max_rate, give_up_after)
+    except app.StartupError as error:
+        raise _StartFailed(error) from None
+    except PollingFailed as error:
+        raise _Stopped(error) from None
     return 0
+
+
+def _seconds_setting(name: str, default: float) -> float:
+    """A non-negative number from the environment (a rate or a number of seconds)."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise _StartFailed(f"{name} must be a number of 0 or more, not {raw!r}")
+    return value

@@ -16,10 +16,19 @@ class RedactingFormatter(logging.Formatter):
         self.secrets = tuple(s for s in secrets if s)
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
-        for secret in self.secrets:
-            line = line.replace(secret, "<redacted>")
-        return line
+        return redact(super().format(record), self.secrets)
+
+
+def redact(text: str, secrets: tuple[str | None, ...]) -> str:
+    """The text with each secret, and a token's secret part on its own, replaced."""
+    for secret in secrets:
+        if not secret:
+            continue
+        text = text.replace(secret, "<redacted>")
+        _bot_id, colon, part = secret.partition(":")
+        if colon and len(part) >= 5:  # a token: "123:ABC..." may also appear as just "ABC..."
+            text = text.replace(part, "<redacted>")
+    return text
 
 
 def setup(level: str, *secrets: str | None) -> None:
@@ -31,6 +40,7 @@ def setup(level: str, *secrets: str | None) -> None:
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]
+    logging.captureWarnings(True)  # warnings go through the same redacting formatter
     root.setLevel(level if level in logging.getLevelNamesMapping() else "INFO")
     for name in QUIET:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

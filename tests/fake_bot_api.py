@@ -189,7 +189,8 @@ class Call:
     failed: bool = False
     status: int = 200
     response: JSONDict = field(default_factory=dict)
-    injected: bool = False  # failed because of api.fail(...)
+    injected: bool = False  # failed because of api.fail(...) or api.drop(...)
+    answer_lost: bool = False  # carried out, but api.drop(..., processed=True) lost its answer
     index: int = -1  # position in api.calls
     http_method: str = "POST"
     content_type: str = ""
@@ -252,6 +253,11 @@ class _Rule:
     description: str | None = None
     retry_after: int | None = None
     seconds: float = 0.0
+    after: bool = False  # slow(): delay the answer, after the call was carried out
+    processed: bool = False  # drop(): carry the call out before dropping the connection
+
+
+DROPPED = 0  # handle_http's status for "close the connection without answering"
 
 
 @dataclass
@@ -1045,6 +1051,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
         status, payload, content_type = self.server.api.handle_http(
             self.command, self.path, self.headers.get("Content-Type"), body
         )
+        if status == DROPPED:
+            # api.drop(): the connection closes with no answer, as a proxy or a server
+            # restart does. The client sees "server disconnected without a response".
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -1103,6 +1116,7 @@ class FakeBotAPI:
         self._listeners: list[Callable[[Call], None]] = []
         self._fail_rules: dict[str, list[_Rule]] = {}
         self._slow_rules: dict[str, list[_Rule]] = {}
+        self._drop_rules: dict[str, list[_Rule]] = {}
 
         self._updates: list[JSONDict] = []
         self._next_update_id = 1
@@ -1241,19 +1255,43 @@ class FakeBotAPI:
         times: int | None = 1,
         *,
         match: Predicate | None = None,
+        after: bool = False,
     ) -> None:
-        """Delay the next ``times`` calls of ``method`` by ``seconds`` before processing."""
+        """Delay the next ``times`` calls of ``method`` by ``seconds``: before they are
+        carried out, or with ``after=True`` between carrying them out and answering."""
         if times is not None and times < 1:
             raise ValueError("times must be >= 1 (or None for 'until clear_faults()')")
         with self._cond:
             self._slow_rules.setdefault(method.lower(), []).append(
-                _Rule(remaining=times, match=match, seconds=seconds)
+                _Rule(remaining=times, match=match, seconds=seconds, after=after)
+            )
+
+    def drop(
+        self,
+        method: str,
+        *,
+        processed: bool = False,
+        times: int | None = 1,
+        match: Predicate | None = None,
+    ) -> None:
+        """Close the connection of the next ``times`` calls of ``method`` without an answer.
+
+        ``processed=False``: before anything happens (the call is recorded as failed,
+        status 0). ``processed=True``: after the call was carried out (it is recorded as
+        successful, with ``answer_lost=True``): the client cannot tell the two apart.
+        """
+        if times is not None and times < 1:
+            raise ValueError("times must be >= 1 (or None for 'until clear_faults()')")
+        with self._cond:
+            self._drop_rules.setdefault(method.lower(), []).append(
+                _Rule(remaining=times, match=match, processed=processed)
             )
 
     def clear_faults(self) -> None:
         with self._cond:
             self._fail_rules.clear()
             self._slow_rules.clear()
+            self._drop_rules.clear()
 
     # ------------------------------------------------------------------ update injection
 
@@ -1652,14 +1690,26 @@ class FakeBotAPI:
 
         with self._cond:
             slow = self._take_rule(self._slow_rules, call)
-        if slow is not None:
+            drop = self._take_rule(self._drop_rules, call)
+        if slow is not None and not slow.after:
             self._stop_event.wait(slow.seconds)
+        if drop is not None and not drop.processed:
+            call.injected = True
+            self._finish(call, ApiError(500, "connection dropped before the call"))
+            call.status = DROPPED
+            return DROPPED, b"", ""
 
         with self._cond:
             outcome = self._dispatch(call, entry)
             payload = self._record(call, outcome)
             listeners = list(self._listeners)
+            if drop is not None:
+                call.answer_lost = True
         self._notify_listeners(call, listeners)
+        if slow is not None and slow.after:
+            self._stop_event.wait(slow.seconds)
+        if drop is not None:
+            return DROPPED, b"", ""
         return call.status, payload, "application/json"
 
     def _dispatch(self, call: Call, entry: tuple[str, Handler] | None) -> Any:

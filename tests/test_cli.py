@@ -146,7 +146,8 @@ def test_no_store_and_broken_knowledge_is_a_clear_error(tmp_path: Path, command)
     (knowledge / "waves.yaml").write_text("- id: [broken\n")
     result = run(tmp_path / "none.sqlite3", *command, stdin="", SENIM_KNOWLEDGE=str(knowledge))
     assert result.returncode == 1
-    assert b"cannot build the store" in result.stderr and b"Traceback" not in result.stderr
+    assert b"does not build" in result.stderr and b"Traceback" not in result.stderr
+    assert result.stderr.count(b"\n") == 1
 
 
 def test_a_closed_pipe_is_not_a_traceback(store_path: Path):
@@ -160,3 +161,83 @@ def test_a_closed_pipe_is_not_a_traceback(store_path: Path):
     process.stdout.close()  # like `| head -1` exiting early
     _out, err = process.communicate(b"police\n" * 2000, timeout=60)
     assert b"Traceback" not in err
+
+
+def _sqlite_with(path: Path, sql: str) -> None:
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    connection.executescript(sql)
+    connection.close()
+
+
+def _garbled_snapshot(path: Path) -> None:
+    _sqlite_rewrite(
+        path, "UPDATE meta SET value = '{\"concepts\": [' WHERE key = 'lexicon_snapshot'"
+    )
+
+
+def _sqlite_rewrite(path: Path, sql: str) -> None:
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    connection.execute(sql)
+    connection.commit()
+    connection.close()
+
+
+# Ways a store file can be unusable: (case, how to break a good copy of it).
+BROKEN_STORES = [
+    ("empty file", lambda p: p.write_bytes(b"")),
+    ("truncated", lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 3])),
+    ("corrupt pages", lambda p: p.write_bytes(p.read_bytes()[:4096] + b"\xde\xad" * 20000)),
+    ("not SQLite", lambda p: p.write_bytes(b"this is not a database\n" * 100)),
+    ("missing tables", lambda p: _sqlite_rewrite(p, "DROP TABLE observations")),
+    ("garbled lexicon snapshot", _garbled_snapshot),
+    ("another schema version", lambda p: _sqlite_rewrite(
+        p, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "breaking", [c[1] for c in BROKEN_STORES], ids=[c[0] for c in BROKEN_STORES]
+)
+def test_a_broken_store_is_rebuilt_from_valid_knowledge(store_path: Path, tmp_path: Path, breaking):
+    store = tmp_path / "senim.sqlite3"
+    store.write_bytes(store_path.read_bytes())
+    breaking(store)
+    result = run(store, "ask", "--json", "How much do people trust the police?")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["figures"][0]["value"] == 61.6
+    assert b"Traceback" not in result.stderr
+    again = run(store, "ask", "police")  # the rebuilt store is simply used now
+    assert again.returncode == 0 and b"rebuilding" not in again.stderr
+
+
+@pytest.mark.parametrize(
+    "breaking", [c[1] for c in BROKEN_STORES], ids=[c[0] for c in BROKEN_STORES]
+)
+def test_a_broken_store_and_broken_knowledge_is_one_clear_line(
+    store_path: Path, knowledge_copy: Path, tmp_path: Path, breaking
+):
+    store = tmp_path / "senim.sqlite3"
+    store.write_bytes(store_path.read_bytes())
+    breaking(store)
+    (knowledge_copy / "waves.yaml").write_text("- id: [broken\n")
+    for command in (["ask", "police"], ["run"]):
+        result = run(
+            store, *command, SENIM_KNOWLEDGE=str(knowledge_copy),
+            TELEGRAM_BOT_TOKEN="123456:ABCDEFG-never-used", TELEGRAM_API_URL="http://127.0.0.1:9/bot",
+        )  # fmt: skip
+        assert result.returncode == (2 if command == ["run"] else 1), result.stderr
+        lines = [line for line in result.stderr.decode().splitlines() if line.startswith("senim:")]
+        assert len(lines) == 1 and "does not build" in lines[0], result.stderr
+        assert b"Traceback" not in result.stderr
+
+
+def test_a_store_path_that_is_a_directory_is_one_clear_line(tmp_path: Path):
+    store = tmp_path / "senim.sqlite3"
+    store.mkdir()
+    result = run(store, "ask", "police")
+    assert result.returncode == 1
+    assert result.stderr.count(b"\n") == 1 and b"cannot be written" in result.stderr

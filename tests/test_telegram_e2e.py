@@ -100,10 +100,12 @@ def bot(api: FakeBotAPI, store_path: Path, tmp_path_factory) -> Iterator[Running
     assert TOKEN not in running.log and TOKEN.split(":")[1] not in running.log
 
 
-def ask(api: FakeBotAPI, chat: int, text: str, language: str = "en", **kwargs) -> Call:
+def ask(
+    api: FakeBotAPI, chat: int, text: str, language: str = "en", timeout: float = 10, **kwargs
+) -> Call:
     mark = api.mark()
     api.push_message(chat, text, language_code=language, **kwargs)
-    return api.wait_for("sendMessage", lambda c: c.chat_id == chat, after=mark)
+    return api.wait_for("sendMessage", lambda c: c.chat_id == chat, after=mark, timeout=timeout)
 
 
 def press(api: FakeBotAPI, chat: int, message_id: int, data: str, method: str) -> Call:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -11,7 +12,7 @@ from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.telegram.transport import JsonRequest, send_html
+from bot.telegram.transport import JsonRequest, NotSent, Unanswered
 
 try:
     from tests.fake_bot_api import Call, FakeBotAPI
@@ -37,7 +38,16 @@ def api() -> Iterator[FakeBotAPI]:
 
 
 def json_request(pool: int = 4, **kwargs) -> JsonRequest:
-    return JsonRequest(connection_pool_size=pool, httpx_kwargs={"verify": False}, **kwargs)
+    return JsonRequest(connection_pool_size=pool, **kwargs)
+
+
+async def send_html(bot: Bot, chat_id: int, html: str, markup: dict | None = None) -> object:
+    """How handlers send an answer: a raw sendMessage through Bot.do_api_request."""
+    data = {"chat_id": chat_id, "text": html, "parse_mode": "HTML"}
+    data["link_preview_options"] = {"is_disabled": True}
+    if markup:
+        data["reply_markup"] = markup
+    return await bot.do_api_request("sendMessage", api_kwargs=data)
 
 
 @pytest_asyncio.fixture
@@ -103,7 +113,7 @@ async def test_a_burst_beyond_the_pool_waits_its_turn(api: FakeBotAPI) -> None:
                 *(sender.send_message(CHAT, f"n{i}") for i in range(12)), return_exceptions=True
             )
 
-    results = await burst(json_request(pool=3, pool_timeout=0.05))
+    results = await burst(json_request(pool=3))
     assert [r for r in results if isinstance(r, BaseException)] == []
     served = [c for c in api.calls_of("sendMessage") if not c.failed]
     assert len(served) == 12 and most_at_once(served) <= 3
@@ -113,18 +123,48 @@ async def test_a_burst_beyond_the_pool_waits_its_turn(api: FakeBotAPI) -> None:
     assert any(isinstance(r, TimedOut) for r in results)  # what the cap avoids
 
 
-async def test_network_errors_are_telegram_errors() -> None:
+async def test_no_connection_is_not_sent() -> None:
+    """Nothing reached Telegram: the retry policy may send it again without a doubt."""
     request = json_request(connect_timeout=0.5)
     unreachable = Bot(TOKEN, base_url="http://127.0.0.1:9/bot", request=request)
     await request.initialize()
     try:
-        with pytest.raises(NetworkError):
+        with pytest.raises(NotSent) as error:
             await send_html(unreachable, CHAT, ANSWER)
+        assert isinstance(error.value, NetworkError)  # still what PTB code expects
+        assert TOKEN.split(":")[1] not in str(error.value)
     finally:
         await request.shutdown()
 
 
-async def test_a_slow_server_is_a_timeout(api: FakeBotAPI, bot: Bot) -> None:
-    api.slow("sendMessage", 1.0)
-    with pytest.raises(TimedOut):
+async def test_a_late_answer_is_unanswered_and_the_message_may_exist(
+    api: FakeBotAPI, bot: Bot
+) -> None:
+    api.slow("sendMessage", 1.0, after=True)
+    with pytest.raises(Unanswered) as error:
         await bot.send_message(CHAT, "hi", read_timeout=0.2)
+    assert isinstance(error.value, TimedOut)
+    time.sleep(1.0)
+    assert api.sent_messages(CHAT)[-1].text == "hi"  # Telegram did carry it out
+
+
+@pytest.mark.parametrize("processed", [False, True])
+async def test_a_dropped_connection_is_unanswered(
+    api: FakeBotAPI, bot: Bot, processed: bool
+) -> None:
+    """The client cannot tell a connection closed before the call from one closed after."""
+    api.drop("sendMessage", processed=processed)
+    with pytest.raises(Unanswered):
+        await send_html(bot, CHAT, ANSWER)
+    delivered = [c for c in api.calls_of("sendMessage") if not c.failed]
+    assert len(delivered) == (1 if processed else 0)
+
+
+async def test_the_default_read_timeout_waits_out_a_slow_telegram(api: FakeBotAPI) -> None:
+    """PTB waits 5 s for an answer; a send abandoned while Telegram still works on it is
+    the usual way to a duplicate, so Senim waits much longer."""
+    assert JsonRequest().read_timeout >= 20
+    async with Bot(TOKEN, base_url=api.base_url, request=json_request()) as sender:
+        api.slow("sendMessage", 1.5, after=True)
+        await send_html(sender, CHAT, "slow but fine")
+    assert len([c for c in api.calls_of("sendMessage") if not c.failed]) == 1

@@ -501,9 +501,7 @@ class Lexicon:
                 if candidate in self.vocabulary:
                     found.add(candidate)
                 else:  # an ending on the restored word, not a longer word it starts
-                    found |= {
-                        b for b in self._inflected(candidate)[0] if len(b) <= len(candidate)
-                    }
+                    found |= {b for b in self._inflected(candidate)[0] if len(b) <= len(candidate)}
         if key.isascii():  # a Latin word: "cpes" is not "copes", the plural of "cop"
             found = {base for base in found if len(base) >= 4}
         concepts = {e.concept for b in found for e in self.concepts.get(b, [])}

@@ -7,12 +7,12 @@ import contextlib
 import logging
 import re
 import secrets
+import signal
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -30,92 +30,84 @@ from bot.engine import Engine
 from bot.i18n import LANGUAGES, translations
 from bot.telegram import handlers
 from bot.telegram.charts import ChartCache, ProcessRenderer
+from bot.telegram.polling import GIVE_UP_AFTER, Poller, PollingFailed, reason
 from bot.telegram.state import ChatStates
-from bot.telegram.transport import JsonRequest
+from bot.telegram.transport import JsonRequest, Unanswered
 
 log = logging.getLogger(__name__)
 
-TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{5,}$")
-NETWORK_RETRIES = 3
+# What @BotFather gives: the bot's numeric id, a colon, then the secret (35 characters
+# of letters, digits, "_" and "-" today; 5 or more are accepted here).
+TOKEN_SHAPE = re.compile(r"[0-9]{3,}:[A-Za-z0-9_-]{5,}")
+TOKEN_RULE = (
+    "expected the bot id (3 or more digits), a colon, then 5 or more letters, digits, "
+    "'_' or '-', as @BotFather gives it"
+)
+# A call is tried at most this many times (429s are the rate limiter's own retries).
+ATTEMPTS = 4
+# Sends that create a message: when their answer is lost, Telegram may already have
+# carried them out, so sending again may show it twice (see PatientRateLimiter).
+CREATING = frozenset({"sendMessage", "sendPhoto", "sendDocument", "copyMessage"})
 
 
 class TokenProblem(ValueError):
     """The token is missing or malformed (the message never contains the token)."""
 
 
+class StartupError(Exception):
+    """`senim run` cannot start; the message is one line and never holds a secret."""
+
+
 def check_token(token: str | None) -> str:
     if not token:
         raise TokenProblem("TELEGRAM_BOT_TOKEN is not set (get one from @BotFather)")
-    if not TOKEN_SHAPE.match(token):
-        raise TokenProblem("TELEGRAM_BOT_TOKEN is malformed (expected <digits>:<letters>)")
+    if token != token.strip():
+        raise TokenProblem("TELEGRAM_BOT_TOKEN has spaces or a line break around it")
+    if not TOKEN_SHAPE.fullmatch(token):
+        raise TokenProblem(f"TELEGRAM_BOT_TOKEN is malformed ({TOKEN_RULE})")
     return token
 
 
 class PatientRateLimiter(AIORateLimiter):
-    """Telegram's flood limits (PTB's AIORateLimiter, which also retries 429s), plus
-    retries of network errors and 5xx answers, so a reply survives a bad moment."""
+    """Telegram's flood limits (PTB's AIORateLimiter, which also waits out 429s), plus the
+    retry policy for everything else, by what a failure says about the request
+    (bot.telegram.transport):
+
+    * not sent (no connection, a failed write) or refused by Telegram (5xx): sent again,
+      up to ATTEMPTS times, waiting 0.5 s, 1 s, 2 s;
+    * sent, but its answer lost (no answer within READ_TIMEOUT, the connection closed
+      before the answer): sent again in the same way. Telegram has no idempotency key,
+      so when it had carried out a send whose answer was lost, the user sees the message
+      twice; a send not repeated after a connection closed before Telegram took it is
+      never seen at all. A lost answer is the worse failure, and both cases are rare:
+      a slow Telegram is waited for (READ_TIMEOUT is 30 s, PTB's 5 s), so only a broken
+      connection leads here (measured in benchmarks/fault_run.py);
+    * 4xx errors (bad requests, a blocked bot) are never repeated.
+    """
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
         delay = 0.5
-        for attempt in range(NETWORK_RETRIES + 1):
+        for attempt in range(1, ATTEMPTS + 1):
             try:
                 return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
-            except (BadRequest, RetryAfter):
-                raise
-            except (TimedOut, NetworkError) as error:
-                if endpoint == "getUpdates" or attempt == NETWORK_RETRIES:
+            except NetworkError as error:  # NotSent, Unanswered, 5xx
+                if attempt == ATTEMPTS:
                     raise
-                log.warning("%s failed (%s); retry %d", endpoint, type(error).__name__, attempt + 1)
-                await asyncio.sleep(delay)
-                delay *= 2
+                # Routine retries log at DEBUG; a send whose answer was lost may show twice.
+                twice = isinstance(error, Unanswered) and endpoint in CREATING
+                log.log(
+                    logging.INFO if twice else logging.DEBUG,
+                    "%s failed (%s); attempt %d of %d",
+                    endpoint,
+                    reason(error),
+                    attempt + 1,
+                    ATTEMPTS,
+                )
+            await asyncio.sleep(delay)
+            delay *= 2
         raise AssertionError("unreachable")
-
-
-class TolerantBot(ExtBot):
-    """An ExtBot that survives a malformed update in a getUpdates batch.
-
-    PTB decodes a batch all at once, and one update it cannot decode makes the whole
-    batch fail again on every poll: the bot would stop serving. Here an undecodable
-    update is replaced by a bare {"update_id": n}, so the offset still moves past it
-    and no handler sees it. (_post is PTB-internal; python-telegram-bot is pinned to 22.)
-    """
-
-    _salvaging = False
-
-    async def get_updates(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return await super().get_updates(*args, **kwargs)
-        except TelegramError:
-            raise
-        except Exception:
-            # Nothing was confirmed, so asking again returns the same batch: this time
-            # decode it update by update and keep what can be kept.
-            self._salvaging = True
-            try:
-                return await super().get_updates(*args, **kwargs)
-            finally:
-                self._salvaging = False
-
-    async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, *args, **kwargs)
-        if self._salvaging and endpoint == "getUpdates" and isinstance(result, list):
-            result = [item for item in map(self._salvage, result) if item is not None]
-        return result
-
-    def _salvage(self, item: Any) -> Any:
-        if not isinstance(item, dict) or not isinstance(item.get("update_id"), int):
-            log.warning("dropped an update without an update_id")
-            return None
-        try:
-            Update.de_json(dict(item), self)
-        except Exception as error:  # any decoding failure, whatever its kind
-            log.warning(
-                "update %s is malformed (%s); skipped", item["update_id"], type(error).__name__
-            )
-            return {"update_id": item["update_id"]}
-        return item
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +122,7 @@ def build_application(settings: Settings, engine: Engine, max_rate: float = 30.0
     token = check_token(settings.token)
     base = settings.api_url.rstrip("/")
     file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file"
-    bot = TolerantBot(
+    bot = ExtBot(
         token,
         base_url=base,
         base_file_url=file_base,
@@ -141,14 +133,7 @@ def build_application(settings: Settings, engine: Engine, max_rate: float = 30.0
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
         ),
     )
-    application = (
-        Application.builder()
-        .bot(bot)
-        .concurrent_updates(64)
-        .post_init(_post_init)
-        .post_stop(_flush_state)
-        .build()
-    )
+    application = Application.builder().bot(bot).concurrent_updates(64).build()
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     application.bot_data["senim"] = handlers.Services(
         engine=engine,
@@ -161,14 +146,15 @@ def build_application(settings: Settings, engine: Engine, max_rate: float = 30.0
 
 def _register(application: Application) -> None:
     add = application.add_handler
-    add(CommandHandler("start", handlers.start))
-    add(CommandHandler("help", handlers.help_command))
-    add(CommandHandler("language", handlers.language_command))
-    add(CommandHandler("about", handlers.about_command))
-    add(CommandHandler("forget", handlers.forget_command))
+    edits = filters.UpdateType.EDITED_MESSAGE | filters.UpdateType.EDITED_CHANNEL_POST
+    # Edits are ignored, commands included: an edited "/start" is not a new greeting.
+    add(CommandHandler("start", handlers.start, filters=~edits))
+    add(CommandHandler("help", handlers.help_command, filters=~edits))
+    add(CommandHandler("language", handlers.language_command, filters=~edits))
+    add(CommandHandler("about", handlers.about_command, filters=~edits))
+    add(CommandHandler("forget", handlers.forget_command, filters=~edits))
     add(CallbackQueryHandler(handlers.button))
     add(InlineQueryHandler(handlers.inline_query))
-    edits = filters.UpdateType.EDITED_MESSAGE | filters.UpdateType.EDITED_CHANNEL_POST
     add(MessageHandler(filters.TEXT & ~filters.COMMAND & ~edits, handlers.answer_text))
     add(
         MessageHandler(
@@ -203,7 +189,7 @@ async def _flush_periodically(states: ChatStates) -> None:
         await asyncio.to_thread(states.flush)
 
 
-async def _post_init(application: Application) -> None:
+async def _introduce(application: Application) -> None:
     """Learn our username (for share links), publish commands and descriptions, and
     start writing deferred chat state."""
     bot = application.bot
@@ -240,22 +226,112 @@ async def _post_init(application: Application) -> None:
             )
 
 
-def run(settings: Settings, engine: Engine, webhook: Webhook | None, max_rate: float) -> None:
+def run(
+    settings: Settings,
+    engine: Engine,
+    webhook: Webhook | None,
+    max_rate: float,
+    give_up_after: float = GIVE_UP_AFTER,
+) -> None:
+    """Serve until SIGTERM or SIGINT. StartupError: it could not start (one line for the
+    user); PollingFailed: it had to stop."""
     application = build_application(settings, engine, max_rate)
     engine.warm_up()
-    if webhook is None:
-        log.info("polling %s for updates", _public(settings.api_url))
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-        return
-    log.info("webhook on %s:%d for %s", webhook.listen, webhook.port, webhook.url)
-    application.run_webhook(
-        listen=webhook.listen,
-        port=webhook.port,
-        url_path=_path_of(webhook.url),
-        webhook_url=webhook.url,
-        secret_token=webhook.secret,
-        allowed_updates=Update.ALL_TYPES,
-    )
+    asyncio.run(_serve(application, settings, webhook, give_up_after))
+
+
+async def _serve(
+    application: Application, settings: Settings, webhook: Webhook | None, give_up_after: float
+) -> None:
+    await _start(application, settings)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+    poller: Poller | None = None
+    try:
+        await _introduce(application)
+        await application.start()
+        if webhook is None:
+            await _no_webhook(application.bot)
+            poller = Poller(
+                application.bot,
+                application.update_queue.put,
+                allowed_updates=Update.ALL_TYPES,
+                give_up_after=give_up_after,
+            )
+            log.info("polling %s for updates", _public(settings.api_url))
+            await _until_stopped(loop.create_task(poller.run(), name="poll"), stopping)
+        else:
+            await _start_webhook(application, webhook)
+            log.info("webhook on %s:%d for %s", webhook.listen, webhook.port, webhook.url)
+            await stopping.wait()
+    finally:
+        log.info("stopping: answering what has arrived")
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()  # handles every update already fetched
+        if poller is not None:
+            await poller.confirm()
+        await _flush_state(application)
+        await application.shutdown()
+
+
+async def _until_stopped(task: asyncio.Task[None], stopping: asyncio.Event) -> None:
+    """Wait for a stop signal; the poll task ending first means it failed for good."""
+    waiter = asyncio.get_running_loop().create_task(stopping.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    if task.done():
+        task.result()  # PollingFailed (or a bug): the caller exits non-zero
+        raise PollingFailed("polling ended")
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _start(application: Application, settings: Settings) -> None:
+    """initialize() (getMe, tried ATTEMPTS times over a few seconds by the rate limiter)
+    with every failure turned into one StartupError line."""
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise StartupError(
+            "the Bot API rejected TELEGRAM_BOT_TOKEN (401/404): check it with @BotFather"
+        ) from None
+    except TelegramError as error:
+        where = _public(settings.api_url)
+        raise StartupError(f"the Bot API at {where} is not usable: {reason(error)}") from None
+    except OSError as error:
+        raise StartupError(f"cannot start: {error.strerror or error}") from None
+
+
+async def _no_webhook(bot: ExtBot) -> None:
+    """Polling and a webhook exclude each other (Telegram answers 409 to getUpdates)."""
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+    except TelegramError as error:
+        log.warning("could not remove a webhook (%s); polling anyway", type(error).__name__)
+
+
+async def _start_webhook(application: Application, webhook: Webhook) -> None:
+    assert application.updater is not None
+    try:
+        await application.updater.start_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=_path_of(webhook.url),
+            webhook_url=webhook.url,
+            secret_token=webhook.secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    except TelegramError as error:
+        raise StartupError(f"the Bot API refused the webhook: {reason(error)}") from None
+    except OSError as error:
+        raise StartupError(
+            f"cannot listen on {webhook.listen}:{webhook.port}: {error.strerror or error}"
+        ) from None
 
 
 def new_secret() -> str:

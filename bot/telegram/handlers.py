@@ -46,7 +46,6 @@ from bot.telegram.keyboards import (
 )
 from bot.telegram.presence import Typing
 from bot.telegram.state import ChatStates
-from bot.telegram.transport import send_html
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +129,23 @@ def remember(senim: Services, chat_id: int, reply: Reply) -> None:
 # -- sending -------------------------------------------------------------------------------
 
 
+NO_PREVIEW = {"is_disabled": True}
+
+
 async def send_reply(bot: Bot, chat_id: int, senim: Services, reply: Reply) -> None:
-    """An answer with its buttons: the hot path, so the keyboard goes pre-serialised and
-    Telegram's copy of the message is not decoded (see bot.telegram.transport)."""
-    await send_html(bot, chat_id, reply.html, answer_markup(senim.engine, reply))
+    """An answer with its buttons: the hot path, so the keyboard goes as plain JSON and
+    Telegram's copy of the message is not decoded into a Message (~0.3 ms an answer,
+    for an object nothing reads): Bot.do_api_request returns it raw."""
+    data: dict[str, Any] = {
+        "chat_id": chat_id,
+        "text": reply.html,
+        "parse_mode": ParseMode.HTML,
+        "link_preview_options": NO_PREVIEW,
+    }
+    markup = answer_markup(senim.engine, reply)
+    if markup:
+        data["reply_markup"] = markup
+    await bot.do_api_request("sendMessage", api_kwargs=data)
 
 
 async def ask_engine(update: Update, senim: Services, text: str) -> Reply:
