@@ -5,38 +5,44 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import IO
 
+from bot.conversation import Conversation
 from bot.engine import Engine, Reply
+from bot.model import Figure, Option
 from bot.nlu.normalize import without_surrogates
-from bot.nlu.parse import SMALL_TALK, Query
-
-
-@dataclass(slots=True)
-class Conversation:
-    """What a chat remembers between questions: the last query and language."""
-
-    context: Query | None = None
-    lang: str | None = None
-
-    def remember(self, reply: Reply) -> None:
-        self.lang = reply.lang
-        if reply.query.intent not in SMALL_TALK:
-            self.context = reply.query
+from bot.telegram.html import to_text
 
 
 def as_json(engine: Engine, reply: Reply) -> dict[str, object]:
+    """A reply in the shape docs/CONTRACT.md fixes."""
     data: dict[str, object] = {
         "question": reply.question,
         "lang": reply.lang,
-        "intent": reply.intent,
-        "figures": [figure.as_json() for figure in reply.figures],
-        "text": reply.text,
+        "intent": str(reply.intent),
+        "figures": [figure_json(figure) for figure in reply.figures],
+        "text": to_text(reply.message),
         "link": engine.link(reply.payload),
     }
-    if reply.options:
-        data["options"] = [option.text for option in reply.options]
+    if reply.message.options:
+        data["options"] = [option.text for option in reply.message.options]
+    return data
+
+
+def figure_json(figure: Figure) -> dict[str, object]:
+    number = float(figure.value)
+    data: dict[str, object] = {
+        "topic": figure.topic,
+        "subject": figure.subject,
+        "measure": figure.measure,
+        "wave": figure.wave,
+        "value": int(number) if figure.unit in ("count", "years") else number,
+        "unit": figure.unit,
+    }
+    if figure.derived:
+        data["derived"] = True
+    if figure.from_wave:
+        data["from_wave"] = figure.from_wave
     return data
 
 
@@ -47,7 +53,7 @@ def ask_once(
     if as_json_output:
         out.write(json.dumps(as_json(engine, reply), ensure_ascii=False) + "\n")
     else:
-        out.write(reply.text + "\n")
+        out.write(to_text(reply.message) + "\n")
         link = engine.link(reply.payload)
         if link:
             out.write(link + "\n")
@@ -125,7 +131,7 @@ def _read_line(raw: bytes) -> tuple[str, str | None]:
 def chat(engine: Engine, lang: str | None, stdin: IO[str], out: IO[str]) -> int:
     """An interactive terminal chat with conversation context; a number picks an option."""
     conversation = Conversation()
-    options: tuple = ()
+    options: tuple[Option, ...] = ()
     interactive = stdin.isatty()
     if interactive:
         out.write("Senim — /quit to leave\n")
@@ -146,8 +152,8 @@ def chat(engine: Engine, lang: str | None, stdin: IO[str], out: IO[str]) -> int:
                 question, lang=lang, context=conversation.context, lang_hint=conversation.lang
             )
         conversation.remember(reply)
-        options = reply.options
-        out.write(reply.text + "\n")
+        options = reply.message.options
+        out.write(to_text(reply.message) + "\n")
         for number, option in enumerate(options, start=1):
             out.write(f"  {number}) {option.text}\n")
         link = engine.link(reply.payload)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import tempfile
@@ -162,6 +163,7 @@ def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
                 {"key": "built_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
                 {"key": "knowledge_dir", "value": str(knowledge_dir)},
                 {"key": "lexicon_snapshot", "value": _lexicon_snapshot(kb)},
+                {"key": "questionnaire", "value": json.dumps(kb.questionnaire)},
             ],
             pk="key",
         )
@@ -234,13 +236,20 @@ def _stale(knowledge_dir: Path, db_path: Path) -> bool:
 
 def _checked(db_path: Path) -> tuple[Store, Lexicon]:
     from bot.nlu.lexicon import Lexicon, SnapshotError
+    from bot.questionnaire import Questionnaire
 
     store = Store(db_path)
     try:
-        return store, Lexicon.from_snapshot(store.meta("lexicon_snapshot") or "")
+        lexicon = Lexicon.from_snapshot(store.meta("lexicon_snapshot") or "")
     except SnapshotError as error:
         store.close()
         raise StoreBroken(f"its lexicon snapshot is unreadable ({error})") from None
+    try:
+        Questionnaire.from_json(store.meta("questionnaire") or "")
+    except (ValueError, KeyError, TypeError, IndexError) as error:
+        store.close()
+        raise StoreBroken(f"its questionnaire is unreadable ({type(error).__name__})") from None
+    return store, lexicon
 
 
 def _rebuild(

@@ -1,4 +1,5 @@
-"""What the store has, loaded once: waves, subjects, scales, measures per topic."""
+"""What the store holds, loaded once: waves, topics and their subjects, scales, measures,
+and the questionnaire that reads questions onto them."""
 
 from __future__ import annotations
 
@@ -6,54 +7,55 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain import Wave
+from bot.questionnaire import Questionnaire
 from bot.store import Store
-
-TRUST = "trust"
-SAFETY = "safety"
-REASONS = "insecurity_reason"
-CRIME = "crime"
-SURVEY = "survey"
 
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
     waves: tuple[Wave, ...]  # oldest first
-    institutions: tuple[str, ...]
-    regions: tuple[str, ...]
-    scales: dict[str, str]  # institution -> scale
-    scale_measures: dict[str, tuple[str, ...]]  # in knowledge order
-    derived: dict[str, tuple[str, ...]]  # derived measure -> published parts
-    topic_waves: dict[str, tuple[str, ...]]
-    topic_subject: dict[str, str]  # the single subject of safety/reasons/survey
+    topics: tuple[str, ...]
+    subjects: dict[str, tuple[str, ...]]  # topic -> its subjects, in knowledge order
+    subject_kinds: dict[str, str]  # subject -> institution | region | subject
+    scales: dict[tuple[str, str], str]  # (topic, subject) -> answer scale
+    scale_measures: dict[str, tuple[str, ...]]  # scale -> measures, in questionnaire order
+    derived: dict[str, tuple[str, ...]]  # derived measure -> the published ones it sums
+    topic_waves: dict[str, tuple[str, ...]]  # topic -> waves that have its figures
+    questionnaire: Questionnaire
 
     @classmethod
     def from_store(cls, store: Store) -> Catalog:
-        scales = {i: store.scale_of(TRUST, i) or "" for i in store.subjects(TRUST)}
+        topics = store.topics()
+        subjects = {topic: store.subjects(topic) for topic in topics}
         return cls(
             waves=store.waves(),
-            institutions=store.subjects(TRUST),
-            regions=store.subjects(CRIME),
-            scales=scales,
+            topics=topics,
+            subjects=subjects,
+            subject_kinds=store.subject_kinds(),
+            scales={
+                (topic, subject): store.scale_of(topic, subject) or ""
+                for topic in topics
+                for subject in subjects[topic]
+            },
             scale_measures={s: store.scale_measures(s) for s in store.scales()},
             derived={k: parts for k, (_t, parts) in store.derived_measures().items()},
-            topic_waves={t: store.topic_waves(t) for t in store.topics()},
-            topic_subject={t: store.subjects(t)[0] for t in (SAFETY, REASONS, SURVEY)},
+            topic_waves={t: store.topic_waves(t) for t in topics},
+            questionnaire=Questionnaire.from_json(store.meta("questionnaire") or "{}"),
         )
+
+    # -- waves ---------------------------------------------------------------------------
 
     @property
     def latest(self) -> Wave:
         return self.waves[-1]
 
-    def wave(self, wave_id: str) -> Wave | None:
+    def wave(self, wave_id: str | None) -> Wave | None:
         return next((w for w in self.waves if w.id == wave_id), None)
 
     def previous(self, wave_id: str) -> Wave | None:
         ids = [w.id for w in self.waves]
         index = ids.index(wave_id) if wave_id in ids else -1
         return self.waves[index - 1] if index > 0 else None
-
-    def measures_of(self, institution: str) -> tuple[str, ...]:
-        return self.scale_measures.get(self.scales.get(institution, ""), ())
 
     def waves_matching(self, years: set[int], months: set[int], by_release: bool) -> list[Wave]:
         """Waves whose fieldwork (or release) falls in the given years and months."""
@@ -70,6 +72,27 @@ class Catalog:
             ):
                 found.append(wave)
         return found
+
+    # -- topics and subjects ---------------------------------------------------------------
+
+    def of_role(self, role: str) -> tuple[str | None, tuple[str, ...]]:
+        """The topic read in a role (questionnaire.yaml) and its subjects."""
+        topic = self.questionnaire.topic(role)
+        return topic, self.subjects.get(topic or "", ())
+
+    def sole_subject(self, topic: str | None) -> tuple[str, ...]:
+        """A topic's one subject (safety, reasons, survey facts), as a subjects tuple."""
+        subjects = self.subjects.get(topic or "", ())
+        return subjects[:1] if len(subjects) == 1 else ()
+
+    def measures_of(self, topic: str, subject: str) -> tuple[str, ...]:
+        """The answer categories a subject's scale has, in questionnaire order."""
+        return self.scale_measures.get(self.scales.get((topic, subject), ""), ())
+
+    def topic_measures(self, topic: str) -> tuple[str, ...]:
+        """The categories of a topic whose subjects share one scale."""
+        scales = {self.scales[(topic, s)] for s in self.subjects.get(topic, ())}
+        return self.scale_measures.get(scales.pop(), ()) if len(scales) == 1 else ()
 
 
 def _months_between(start: str, end: str) -> list[tuple[int, int]]:

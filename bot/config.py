@@ -1,4 +1,4 @@
-"""Settings from the environment, resolved once and frozen."""
+"""Settings from the environment, resolved once and frozen; where the data lives."""
 
 from __future__ import annotations
 
@@ -6,10 +6,26 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_KNOWLEDGE = PROJECT_ROOT / "knowledge"
-# Next to the knowledge it is built from, so two checkouts never share a store.
-DEFAULT_DB = PROJECT_ROOT / "var" / "senim.sqlite3"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# A checkout (or `pip install -e`) reads knowledge/ and locales/ where they are edited; a
+# `pip install .` carries copies inside the package (pyproject: force-include).
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "knowledge").is_dir()
+DATA_DIR = PROJECT_ROOT if IN_CHECKOUT else PACKAGE_DIR / "data"
+DEFAULT_KNOWLEDGE = DATA_DIR / "knowledge"
+LOCALES_DIR = DATA_DIR / "locales"
+
+
+def _default_db() -> Path:
+    """Next to the knowledge it is built from (two checkouts never share a store); for an
+    installed package, in the user's cache (site-packages may not be writable)."""
+    if IN_CHECKOUT:
+        return PROJECT_ROOT / "var" / "senim.sqlite3"
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "senim" / "senim.sqlite3"
+
+
+DEFAULT_DB = _default_db()
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_BOT_USERNAME = "SenimStatBot"
 

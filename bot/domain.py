@@ -1,9 +1,8 @@
-"""The survey's vocabulary as values: waves, sources, published facts."""
+"""The survey's reference records: its waves and the publications figures come from."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,16 +24,3 @@ class Source:
     reports_release: str | None
     url: str
     title: str
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One published observation, exactly as the store holds it."""
-
-    topic: str
-    subject: str
-    measure: str
-    wave: str
-    value: Decimal
-    unit: str
-    source: str

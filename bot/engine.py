@@ -1,19 +1,26 @@
-"""The one entry point every transport uses: question (+ context) -> Reply."""
+"""The one entry point every transport uses: question (+ context) -> Reply.
+
+features -> the first claim -> Query -> its answer type: lookup -> render -> Message
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.answer import Answerer, Figure
 from bot.catalog import Catalog
+from bot.charts import ChartSpec
 from bot.config import Settings
+from bot.figures import Lookup
 from bot.i18n import LANGUAGES
+from bot.intents.registry import ANSWERS
 from bot.links import decode, encode
 from bot.memo import Memo
+from bot.model import Answer, Figure, Intent, Message, Query
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.normalize import clean, without_surrogates
-from bot.nlu.parse import CLARIFY, NOT_AVAILABLE, SMALL_TALK, Parsed, Parser, Query
-from bot.render import Option, Renderer, plain
+from bot.nlu.parse import Parsed, Parser
+from bot.phrases import Phrases
+from bot.questionnaire import PLACES, Questionnaire
 from bot.store import Store
 
 # Budgets in bytes (estimated per entry by the weights below; measured in
@@ -21,7 +28,6 @@ from bot.store import Store
 PARSE_BUDGET = 6_000_000
 RENDER_BUDGET = 6_000_000
 ParseKey = tuple[str, Query | None, str | None]
-Rendered = tuple[tuple[Figure, ...], str, tuple[Option, ...], str | None]
 
 
 def _parse_weight(key: ParseKey) -> int:
@@ -30,7 +36,17 @@ def _parse_weight(key: ParseKey) -> int:
 
 def _render_weight(key: tuple[Query, str]) -> int:
     query = key[0]
-    return 3000 + 4 * (len(query.missing or "") + len(query.detail or ""))  # the reply's HTML
+    lacking = query.lacking.what if query.lacking else ""
+    return 3000 + 4 * len(lacking or "")  # the reply's lines
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What a query's answer looks like in one language (memoised per query and language)."""
+
+    figures: tuple[Figure, ...]
+    message: Message
+    payload: str | None  # share-link payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,22 +55,16 @@ class Reply:
     lang: str
     query: Query
     figures: tuple[Figure, ...]
-    html: str  # the Telegram message (parse_mode HTML)
-    options: tuple[Option, ...]
+    message: Message
     payload: str | None  # share-link payload
 
     @property
-    def intent(self) -> str:
+    def intent(self) -> Intent:
         return self.query.intent
 
     @property
     def text(self) -> str:
-        return plain(self.html)
-
-    @property
-    def answered(self) -> bool:
-        """Did the reply state figures (rather than help, clarify or refuse)?"""
-        return bool(self.figures)
+        return self.message.text
 
 
 class Engine:
@@ -62,8 +72,8 @@ class Engine:
         self.store = store
         self.catalog = Catalog.from_store(store)
         self.parser = Parser(lexicon, self.catalog)
-        self.answerer = Answerer(store, self.catalog)
-        self.renderer = Renderer(store, self.catalog)
+        self.look = Lookup(store, self.catalog)
+        self.phrases = {lang: Phrases(store, self.catalog, lang) for lang in LANGUAGES}
         self.bot_username = bot_username
         # The store cannot change under a running engine, so the same question in the
         # same context always parses, and the same query always renders, the same way.
@@ -84,13 +94,17 @@ class Engine:
         store, lexicon = open_store(settings.knowledge_dir, settings.db_path)
         return cls(store, lexicon, settings.bot_username)
 
+    @property
+    def questionnaire(self) -> Questionnaire:
+        return self.catalog.questionnaire
+
     def warm_up(self) -> None:
         """Load lazily built data (lexicon indexes, babel locale data for every reply
         language) by answering the /start examples in each language: for a bot, which
         would otherwise make its first users wait for it."""
         self.parser.lexicon.prepare()
         for lang in LANGUAGES:
-            for example in self.renderer.examples(lang):
+            for example in self.phrases[lang].examples():
                 self.ask(example, lang=lang)
 
     def ask(
@@ -109,22 +123,61 @@ class Engine:
 
     def reply_to(self, query: Query, lang: str, question: str = "") -> Reply:
         """Answer a query directly (buttons, share links) in a language."""
-        figures, html, options, payload = self._rendered((query, lang))
-        return Reply(question, lang, query, figures, html, options, payload)
+        rendered = self._rendered((query, lang))
+        return Reply(question, lang, query, rendered.figures, rendered.message, rendered.payload)
+
+    def answer(self, query: Query) -> Answer:
+        return ANSWERS[query.intent].lookup(query, self.look)
 
     def _render(self, query: Query, lang: str) -> Rendered:
-        answer = self.answerer.answer(query)
-        html, options = self.renderer.render(answer, lang)
+        answer_type = ANSWERS[query.intent]
+        answer = answer_type.lookup(query, self.look)
+        p = self.phrases[lang]
+        message = answer_type.render(answer, p)
         payload = None
-        if query.intent not in (*SMALL_TALK, CLARIFY, NOT_AVAILABLE) and answer.figures:
-            pinned = replace(query, waves=query.waves or self._answered_waves(answer))
+        if query.states_figures and answer.figures:
+            pinned = replace(query, waves=query.waves or answer.answered_waves)
             payload = encode(pinned, self.catalog)
-        return tuple(answer.figures), html, options, payload
+        if payload is not None:
+            steps = answer_type.steps(decode(payload, self.catalog) or query, p)
+            message = replace(message, steps=steps, chart=True)
+        return Rendered(answer.figures, message, payload)
 
-    def _answered_waves(self, answer) -> tuple[str, ...]:
-        if answer.base_wave and answer.wave:
-            return (answer.base_wave, answer.wave)
-        return (answer.wave,) if answer.wave else ()
+    def chart(self, query: Query, lang: str) -> ChartSpec | None:
+        """The chart of a query's answer, in a language (None: nothing to draw)."""
+        p = self.phrases[lang]
+        target = ANSWERS[query.intent].chart_query(query, p)
+        return ANSWERS[target.intent].chart(self.answer(target), p)
+
+    def examples(self, lang: str) -> list[str]:
+        return self.phrases[lang].examples()
+
+    # -- replies a transport asks for without a question ---------------------------------------
+
+    def say(self, intent: Intent, lang: str) -> Reply:
+        """A reply that needs no question: greeting, help (the /start, /help commands)."""
+        return self.reply_to(Query(intent), lang)
+
+    def about(self, lang: str) -> list[Reply]:
+        """The survey's method, waves and sources (the /about command)."""
+        kinds = ("method", "fieldwork", "sources")
+        return [self.reply_to(Query(Intent.SURVEY_INFO, info=kind), lang) for kind in kinds]
+
+    def headlines(self, lang: str) -> list[Reply]:
+        """One headline answer of each kind (questionnaire.yaml), for inline mode."""
+        replies = []
+        for intent, topic in self.questionnaire.headlines:
+            reading = self.questionnaire.by_topic[topic]
+            kind = Intent(intent)
+            query = Query(
+                kind,
+                topic=topic,
+                subjects=self.catalog.subjects[topic],
+                measure=reading.default if reading.role == PLACES else None,
+                order="desc" if kind == Intent.RANKING else None,
+            )
+            replies.append(self.reply_to(query, lang))
+        return replies
 
     def link(self, payload: str | None) -> str | None:
         if payload is None:
@@ -133,3 +186,6 @@ class Engine:
 
     def decode(self, payload: str) -> Query | None:
         return decode(payload, self.catalog)
+
+    def encode(self, query: Query) -> str | None:
+        return encode(query, self.catalog)

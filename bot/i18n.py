@@ -1,8 +1,9 @@
-"""gettext catalogs for the reply languages, and babel locale formatting.
+"""The reply languages: one Translator each, for words (gettext catalogs) and for numbers,
+dates and lists (babel, in that language's locale).
 
-Catalogs live in locales/<lang>/LC_MESSAGES/messages.mo (compiled from the
-.po files with `pybabel compile`); a missing catalog is an error, not a silent
-fall back to English.
+The languages are those with a compiled catalog under locales/ (discovered once, here):
+locales/<lang>/LC_MESSAGES/messages.mo, compiled from the .po files with
+`pybabel compile`. A missing catalog is an error, never a silent fall back to English.
 """
 
 from __future__ import annotations
@@ -14,28 +15,69 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import PROJECT_ROOT
+from bot.config import LOCALES_DIR
 
 if TYPE_CHECKING:
     from babel import Locale
 
-LOCALES_DIR = PROJECT_ROOT / "locales"
 DOMAIN = "messages"
-LANGUAGES = ("kk", "ru", "en")
+# The first of these a locale directory holds comes first in lists and menus (Kazakh, the
+# state language, then Russian); any other language with a catalog follows by name.
+PREFERRED_ORDER = ("kk", "ru", "en")
 
 
 class CatalogMissing(RuntimeError):
     pass
 
 
+def discover(localedir: Path = LOCALES_DIR) -> tuple[str, ...]:
+    """The languages with a compiled catalog in localedir."""
+    found = {path.parent.parent.name for path in localedir.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
+    known = [lang for lang in PREFERRED_ORDER if lang in found]
+    return (*known, *sorted(found - set(known)))
+
+
+LANGUAGES: tuple[str, ...] = discover()
+DEFAULT_LANGUAGE = "en"  # for a user whose Telegram language has no catalog
+
+
+class Translator:
+    """Everything language-dependent about a reply, for one language."""
+
+    def __init__(self, lang: str, localedir: Path = LOCALES_DIR) -> None:
+        path = localedir / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        try:
+            with path.open("rb") as handle:
+                self._catalog = gettext.GNUTranslations(handle)
+        except OSError as error:
+            raise CatalogMissing(f"no compiled catalog for '{lang}' at {path}") from error
+        self.lang = lang
+
+    def gettext(self, message: str) -> str:
+        return self._catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self._catalog.ngettext(singular, plural, count)
+
+    def percent(self, value: Decimal, decimals: int | None = None) -> str:
+        return percent(value, self.lang, decimals)
+
+    def number(self, value: Decimal, decimals: int = 0) -> str:
+        return number(value, self.lang, decimals)
+
+    def date(self, iso: str) -> str:
+        return long_date(iso, self.lang)
+
+    def months(self, context: str) -> tuple[str, ...]:
+        return month_names(self.lang, context)
+
+    def list_of(self, items: tuple[str, ...]) -> str:
+        return list_of(items, self.lang)
+
+
 @cache
-def translations(lang: str, localedir: Path = LOCALES_DIR) -> gettext.GNUTranslations:
-    path = localedir / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    try:
-        with path.open("rb") as handle:
-            return gettext.GNUTranslations(handle)
-    except OSError as error:
-        raise CatalogMissing(f"no compiled catalog for '{lang}' at {path}") from error
+def translator(lang: str) -> Translator:
+    return Translator(lang)
 
 
 @cache  # one Locale per language: babel re-parses a locale given by name on every call
@@ -95,3 +137,8 @@ def list_of(items: tuple[str, ...], lang: str) -> str:
     from babel.lists import format_list
 
     return format_list(list(items), locale=_locale(lang)) if items else ""
+
+
+def display_name(lang: str) -> str:
+    """A language's own name for itself: Қазақ тілі, русский, English."""
+    return str(_locale(lang).display_name).capitalize()

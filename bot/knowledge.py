@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from bot.model import Figure
+
 LANGUAGES = ("kk", "ru", "en")
 UNITS = ("percent", "count", "years")
 # The release says rows may not add to 100 "because of rounding"; the largest
@@ -34,19 +36,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    topic: str
-    subject: str
-    measure: str
-    wave: str
-    value: Decimal
-    unit: str
-    source: str
-    file: str
-    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +62,10 @@ class Knowledge:
     derived: list[dict[str, Any]] = field(default_factory=list)
     glossary: list[dict[str, Any]] = field(default_factory=list)
     names: list[Name] = field(default_factory=list)
-    observations: list[Observation] = field(default_factory=list)
+    observations: list[Figure] = field(default_factory=list)
     lexicon: list[dict[str, Any]] = field(default_factory=list)
     morphology: list[dict[str, Any]] = field(default_factory=list)
+    questionnaire: dict[str, Any] = field(default_factory=dict)  # compiled, for the store
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -280,7 +270,9 @@ def load_knowledge(root: Path) -> tuple[Knowledge, list[Problem]]:
         scale_units = _load_topics(reader, root, kb)
         _load_glossary(reader, root / "glossary.yaml", kb, source_ids)
         _load_observations(reader, root / "observations", kb, source_ids, wave_ids, scale_units)
-        _load_lexicon(reader, root / "lexicon", kb)
+        plan = reader.yaml(root / "questionnaire.yaml")
+        _load_lexicon(reader, root / "lexicon", kb, _concept_ids(kb, plan))
+        _load_questionnaire(reader, root / "questionnaire.yaml", plan, kb)
     except Exception as error:
         # A shape no rule foresaw: still a problem to list, never a traceback. The fuzz
         # test (tests/test_build.py) fails on this message, so each one gets its own rule.
@@ -502,7 +494,7 @@ def _load_observations(
         return
     subject_scale = {(ts["topic"], ts["subject"]): ts["scale"] for ts in kb.topic_subjects}
     topic_ids = {t["id"] for t in kb.topics}
-    seen: dict[tuple[str, str, str, str], Observation] = {}
+    seen: dict[tuple[str, str, str, str], Figure] = {}
     for path in sorted(folder.glob("*.csv")):
         for line, row in _csv_rows(reader, path):
             observation = _observation(
@@ -618,7 +610,7 @@ def _observation(
     topic_ids: set[str],
     subject_scale: dict[tuple[str, str], str | None],
     scale_units: dict[tuple[str, str], str],
-) -> Observation | None:
+) -> Figure | None:
     ok = True
 
     def fail(message: str) -> None:
@@ -654,7 +646,9 @@ def _observation(
         fail(f"{unit} {row['value']} is not a non-negative integer")
     if not ok or value is None:
         return None
-    return Observation(topic, subject, measure, wave, value, unit, row["source"], str(path), line)
+    return Figure(
+        topic, subject, measure, wave, value, unit, row["source"], file=str(path), line=line
+    )
 
 
 def _number(text: str) -> Decimal | None:
@@ -669,7 +663,7 @@ def _number(text: str) -> Decimal | None:
 
 def _check_distributions(reader: _Reader, kb: Knowledge) -> None:
     distribution_topics = {t["id"] for t in kb.topics if t["distribution"]}
-    groups: dict[tuple[str, str, str], list[Observation]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[Figure]] = defaultdict(list)
     for observation in kb.observations:
         if observation.topic in distribution_topics:
             groups[(observation.topic, observation.subject, observation.wave)].append(observation)
@@ -690,19 +684,23 @@ def _optional(value: Any) -> str | None:
 
 
 # Concept kinds the lexicon may name, and how their ids are checked.
-CUE_KINDS = ("cue", "month", "season", "marker", "reason", "survey", "glossary")
+CUE_KINDS = ("cue", "month", "season", "marker", "glossary")
 MARKER_KIND = "marker"  # language markers: words of one language, not concepts
 
 
-def _load_lexicon(reader: _Reader, folder: Path, kb: Knowledge) -> None:
+def _load_lexicon(
+    reader: _Reader, folder: Path, kb: Knowledge, fact_concepts: dict[str, set[str]]
+) -> None:
     if not folder.is_dir():
         reader.problem(folder, 0, "lexicon folder is missing")
         return
+    # reason/<id> and fact/<id> name measures of the topics questionnaire.yaml reads so
+    # (roles reasons and facts), and fact concepts it declares.
     known = {
         "institution": {s["id"] for s in kb.subjects if s["kind"] == "institution"},
         "region": {s["id"] for s in kb.subjects if s["kind"] == "region"},
-        "reason": set(_scale_measures(kb, "insecurity_reason")),
-        "survey": {*_scale_measures(kb, "survey"), "age"},
+        "reason": fact_concepts.get("reasons", set()),
+        "fact": fact_concepts.get("facts", set()),
         "glossary": {g["id"] for g in kb.glossary},
     }
     seen: dict[str, tuple[str, int]] = {}
@@ -802,3 +800,162 @@ def _load_morphology(reader: _Reader, path: Path, kb: Knowledge) -> None:
                         "position": position,
                     }
                 )
+
+
+# -- questionnaire.yaml ---------------------------------------------------------------------
+
+ROLES = ("bodies", "places", "shares", "reasons", "facts")
+CONDITION_KEYS = ("asked_by", "unless", "said", "ask_back")
+
+
+def _topic_measures(kb: Knowledge, topic: str) -> set[str]:
+    """Every measure a topic's figures can have: its scales' and its derived ones."""
+    scales = {ts["scale"] for ts in kb.topic_subjects if ts["topic"] == topic}
+    found = {m["measure"] for m in kb.scale_measures if m["scale"] in scales}
+    return found | {d["id"] for d in kb.derived if d["topic"] == topic}
+
+
+def _concept_ids(kb: Knowledge, plan: Any) -> dict[str, set[str]]:
+    """Per role (reasons, facts), the ids that reason/ and fact/ lexicon concepts may name:
+    the measures of the topic with that role, and the concepts it declares. Read before
+    the lexicon is checked, so leniently: _load_questionnaire reports what is wrong."""
+    found: dict[str, set[str]] = {}
+    topics = plan.get("topics") if isinstance(plan, dict) else None
+    for entry in topics if isinstance(topics, list) else []:
+        if isinstance(entry, dict) and entry.get("role") in ROLES:
+            ids = found.setdefault(str(entry["role"]), set())
+            ids |= _topic_measures(kb, str(entry.get("topic")))
+            declared = entry.get("concepts")
+            ids |= {str(c) for c in declared} if isinstance(declared, list) else set()
+    return found
+
+
+def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -> None:
+    """questionnaire.yaml checked against topics.yaml, the lexicon and the glossary, and
+    compiled (conditions to tuples) for the store."""
+    from bot.intents.names import Intent
+    from bot.nlu.conditions import ConditionError, compile_condition, to_json
+
+    if plan is None:
+        return
+    if not isinstance(plan, dict):
+        reader.problem(path, 1, "expected sections signals, topics, headlines")
+        return
+    cues = {r["concept"].partition("/")[2] for r in kb.lexicon if r["concept"].startswith("cue/")}
+    concepts = {r["concept"] for r in kb.lexicon} | {
+        r["concept"].partition("/")[0] for r in kb.lexicon
+    }
+    topic_ids = [t["id"] for t in kb.topics]
+    signal_data = plan.get("signals") or {}
+    if not isinstance(signal_data, dict):
+        reader.problem(path, plan.get(LINE, 1), "signals must be a mapping of name: condition")
+        signal_data = {}
+    names = [name for name in signal_data if name != LINE]
+
+    def condition(data: Any, line: int, where: str) -> Any:
+        try:
+            return to_json(compile_condition(data, cues=cues, concepts=concepts, signals=names))
+        except ConditionError as error:
+            reader.problem(path, line, f"{where}: {error}")
+            return None
+
+    signals = {}
+    for name in names:
+        value = signal_data[name]
+        line = value.get(LINE, plan[LINE]) if isinstance(value, dict) else plan[LINE]
+        signals[name] = condition(value, line, f"signal '{name}'")
+
+    compiled_topics = []
+    seen_topics: set[str] = set()
+    seen_roles: set[str] = set()
+    for entry in reader.records(path, plan.get("topics"), "topics"):
+        line = entry[LINE]
+        topic = str(entry.get("topic", ""))
+        role = str(entry.get("role", ""))
+        if topic not in topic_ids:
+            reader.problem(path, line, f"unknown topic '{topic}' (not in topics.yaml)")
+            continue
+        if topic in seen_topics:
+            reader.problem(path, line, f"topic '{topic}' is listed twice")
+        if role not in ROLES:
+            reader.problem(path, line, f"unknown role '{role}' (use {', '.join(ROLES)})")
+        elif role in seen_roles:
+            reader.problem(path, line, f"role '{role}' belongs to another topic already")
+        seen_topics.add(topic)
+        seen_roles.add(role)
+        measures = _topic_measures(kb, topic)
+        compiled: dict[str, Any] = {"topic": topic, "role": role}
+        for key in CONDITION_KEYS:
+            value = entry.get(key)
+            if key == "asked_by" and value is None:
+                reader.problem(path, line, f"topic '{topic}' has no asked_by")
+            compiled[key] = None if value is None else condition(value, line, f"{topic} {key}")
+        default = entry.get("default")
+        if default is not None and str(default) not in measures:
+            reader.problem(path, line, f"default measure '{default}' is not a measure of '{topic}'")
+        compiled["default"] = None if default is None else str(default)
+        compiled["measures"] = []
+        for rule in entry.get("measures") or []:
+            rule_line = rule.get(LINE, line) if isinstance(rule, dict) else line
+            measure = str(rule.get("measure")) if isinstance(rule, dict) else ""
+            if measure not in measures:
+                reader.problem(path, rule_line, f"'{measure}' is not a measure of '{topic}'")
+                continue
+            when = condition(rule.get("when"), rule_line, f"{topic} measure {measure}")
+            compiled["measures"].append([measure, when])
+        groups = entry.get("groups") or {}
+        compiled["groups"] = {}
+        for name, members in groups.items() if isinstance(groups, dict) else []:
+            if name == LINE:
+                continue
+            if not isinstance(members, list) or not all(str(m) in measures for m in members):
+                reader.problem(path, line, f"group '{name}' must list measures of '{topic}'")
+                continue
+            compiled["groups"][str(name)] = [str(m) for m in members]
+        compiled["rules"] = []
+        for rule in entry.get("rules") or []:
+            rule_line = rule.get(LINE, line) if isinstance(rule, dict) else line
+            if not isinstance(rule, dict) or ("group" in rule) == ("measure" in rule):
+                reader.problem(path, rule_line, "a rule names one group or one measure")
+                continue
+            kind = "group" if "group" in rule else "measure"
+            target = str(rule[kind])
+            if target not in (compiled["groups"] if kind == "group" else measures):
+                reader.problem(path, rule_line, f"unknown {kind} '{target}' for '{topic}'")
+                continue
+            when = rule.get("when")
+            compiled["rules"].append(
+                [kind, target, None if when is None else condition(when, rule_line, target)]
+            )
+        compiled["concepts"] = [str(c) for c in entry.get("concepts") or []]
+        note = entry.get("scale_note")
+        compiled["scale_note"] = None
+        if note is not None:
+            scale = str(note.get("scale")) if isinstance(note, dict) else ""
+            listed = note.get("measures") if isinstance(note, dict) else None
+            on_scale = {m["measure"] for m in kb.scale_measures if m["scale"] == scale}
+            if not on_scale:
+                reader.problem(path, line, f"scale_note: unknown scale '{scale}'")
+            elif not isinstance(listed, list) or not set(map(str, listed)) <= on_scale:
+                reader.problem(path, line, f"scale_note: measures must be on scale '{scale}'")
+            else:
+                compiled["scale_note"] = {"scale": scale, "measures": [str(m) for m in listed]}
+        glossary = entry.get("glossary")
+        if glossary is not None and str(glossary) not in {g["id"] for g in kb.glossary}:
+            reader.problem(path, line, f"unknown glossary term '{glossary}'")
+        compiled["glossary"] = None if glossary is None else str(glossary)
+        compiled_topics.append(compiled)
+    for topic in topic_ids:
+        if topic not in seen_topics:
+            reader.problem(path, plan[LINE], f"topic '{topic}' of topics.yaml is not read here")
+
+    headlines = []
+    for entry in reader.records(path, plan.get("headlines"), "headlines"):
+        intent, topic = str(entry.get("intent")), str(entry.get("topic"))
+        if intent not in {i.value for i in Intent}:
+            reader.problem(path, entry[LINE], f"unknown intent '{intent}'")
+        elif topic not in topic_ids:
+            reader.problem(path, entry[LINE], f"unknown topic '{topic}'")
+        else:
+            headlines.append({"intent": intent, "topic": topic})
+    kb.questionnaire = {"signals": signals, "topics": compiled_topics, "headlines": headlines}

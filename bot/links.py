@@ -1,11 +1,12 @@
 """Share links: a Query <-> a /start payload of at most 64 characters.
 
-Telegram allows A-Z a-z 0-9 _ - in a start payload. Our ids are lowercase
-with underscores, so a capital letter can open each field: I(intent) T(topic)
-S(subjects, '-'-separated) M(measure) W(waves the question named, as yymm)
-P(waves pinned for a question that named none: the previous wave may still be
-added as context) O(order) D(detail). Every link is pinned to its wave, so the
-same figures show after a new wave lands.
+Telegram allows A-Z a-z 0-9 _ - in a start payload. Our ids are lowercase with
+underscores, so a capital letter can open each field: I(intent, its answer type's
+code) T(topic) S(subjects, '-'-separated) M(measure) W(waves the question named, as
+yymm) P(waves pinned for a question that named none: the previous wave may still be
+added as context) O(order) D(what of the topic: the survey_info kind, the glossary
+term or the fact group). Every link is pinned to its wave, so the same figures show
+after a new wave lands.
 """
 
 from __future__ import annotations
@@ -13,49 +14,29 @@ from __future__ import annotations
 import re
 
 from bot.catalog import Catalog
-from bot.nlu.parse import (
-    BREAKDOWN,
-    CHANGE,
-    COMPARE,
-    GLOSSARY,
-    RANKING,
-    SURVEY_FACTS,
-    SURVEY_INFO,
-    VALUE,
-    Query,
-)
+from bot.intents.registry import ANSWERS
+from bot.model import Intent, Query
 
 MAX_PAYLOAD = 64
-INTENT_CODES = {
-    VALUE: "v",
-    BREAKDOWN: "b",
-    CHANGE: "c",
-    COMPARE: "k",
-    RANKING: "r",
-    SURVEY_FACTS: "f",
-    SURVEY_INFO: "i",
-    GLOSSARY: "g",
-}
-INTENTS = {code: intent for intent, code in INTENT_CODES.items()}
+CODES = {intent: answer.code for intent, answer in ANSWERS.items() if answer.code}
+INTENTS = {code: intent for intent, code in CODES.items()}
 _FIELD = re.compile(r"([ITSMWPOD])([a-z0-9_-]*)")
 _PAYLOAD = re.compile(r"^(?:[ITSMWPOD][a-z0-9_-]*)+$")
 
 
 def encode(query: Query, catalog: Catalog) -> str | None:
     """The payload for a query, pinned to the wave it was answered for; None if too long."""
-    code = INTENT_CODES.get(query.intent)
+    code = CODES.get(query.intent)
     if code is None:
         return None
     waves = query.waves
     if not waves and query.topic:
         available = catalog.topic_waves.get(query.topic, ())
-        waves = available[-1:] if query.intent != CHANGE else available[-2:]
+        waves = available[-1:] if query.intent != Intent.CHANGE else available[-2:]
     fields = [f"I{code}"]
     if query.topic:
         fields.append(f"T{query.topic}")
-    every = catalog.institutions if query.topic == "trust" else catalog.regions
-    everyone = query.intent in (RANKING, CHANGE) and tuple(query.subjects) == tuple(every)
-    if query.subjects and not everyone:  # "all of them" is the default: links stay short
+    if query.subjects and not _everyone(query, catalog):  # the default: links stay short
         fields.append("S" + "-".join(query.subjects))
     if query.measure:
         fields.append(f"M{query.measure}")
@@ -64,10 +45,18 @@ def encode(query: Query, catalog: Catalog) -> str | None:
         fields.append(tag + "-".join(w.replace("-", "")[2:] for w in waves))
     if query.order:
         fields.append(f"O{query.order}")
-    if query.detail:
-        fields.append(f"D{query.detail}")
+    facet = query.info or query.term or query.group
+    if facet:
+        fields.append(f"D{facet}")
     payload = "".join(fields)
     return payload if len(payload) <= MAX_PAYLOAD else None
+
+
+def _everyone(query: Query, catalog: Catalog) -> bool:
+    """A ranking or change of every subject of a topic with several."""
+    subjects = catalog.subjects.get(query.topic or "", ())
+    ranked = query.intent in (Intent.RANKING, Intent.CHANGE)
+    return ranked and len(subjects) > 1 and tuple(query.subjects) == subjects
 
 
 def decode(payload: str, catalog: Catalog) -> Query | None:
@@ -94,18 +83,18 @@ def decode(payload: str, catalog: Catalog) -> Query | None:
     except KeyError:
         return None
     subjects: tuple[str, ...] = ()
+    own = catalog.subjects.get(topic or "", ())
     if "S" in fields:
         subjects = tuple(fields["S"].split("-"))
-    elif topic in ("trust", "crime") and intent in (RANKING, CHANGE):
-        subjects = catalog.institutions if topic == "trust" else catalog.regions
-    elif topic in catalog.topic_subject:
-        subjects = (catalog.topic_subject[topic],)
-    allowed = set(catalog.institutions) | set(catalog.regions) | set(catalog.topic_subject.values())
+    elif (intent in (Intent.RANKING, Intent.CHANGE) and len(own) > 1) or len(own) == 1:
+        subjects = own
+    allowed = {s for members in catalog.subjects.values() for s in members}
     if any(s not in allowed for s in subjects):
         return None
     order = fields.get("O") or None
     if order not in (None, "asc", "desc"):
         return None
+    facet = fields.get("D") or None
     return Query(
         intent,
         topic=topic,
@@ -113,6 +102,8 @@ def decode(payload: str, catalog: Catalog) -> Query | None:
         measure=fields.get("M") or None,
         waves=waves,
         order=order,
-        detail=fields.get("D") or None,
+        info=facet if intent == Intent.SURVEY_INFO else None,
+        term=facet if intent == Intent.GLOSSARY else None,
+        group=facet if intent == Intent.SURVEY_FACTS else None,
         waves_named="W" in fields,
     )

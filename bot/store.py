@@ -6,11 +6,13 @@ import sqlite3
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
-from bot.domain import Fact, Source, Wave
+from bot.domain import Source, Wave
+from bot.model import Figure
 
 # Bumped whenever the tables change: a store written by another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLES = frozenset(
     {
         "sources", "waves", "scales", "measures", "scale_measures", "topics", "subjects",
@@ -71,19 +73,20 @@ class Store:
     def close(self) -> None:
         self._conn.close()
 
-    def _rows(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple]:
+    def _rows(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         return self._conn.execute(sql, params).fetchall()
 
     # -- facts ---------------------------------------------------------------
 
     @lru_cache(maxsize=4096)  # noqa: B019 - the store is read-only for the process's life
-    def fact(self, topic: str, subject: str, measure: str, wave: str) -> Fact | None:
+    def fact(self, topic: str, subject: str, measure: str, wave: str) -> Figure | None:
+        """A published figure, with the knowledge file and line that state it."""
         rows = self._rows(
-            "SELECT topic, subject, measure, wave, value_text, unit, source FROM observations"
+            f"SELECT {FIGURE_COLUMNS} FROM observations o"
             " WHERE topic = ? AND subject = ? AND measure = ? AND wave = ?",
             (topic, subject, measure, wave),
         )
-        return _fact(rows[0]) if rows else None
+        return _figure(rows[0]) if rows else None
 
     def facts(
         self,
@@ -92,11 +95,10 @@ class Store:
         subject: str | None = None,
         measure: str | None = None,
         wave: str | None = None,
-    ) -> list[Fact]:
-        """Facts of a topic, optionally narrowed; in questionnaire order."""
+    ) -> list[Figure]:
+        """Published figures of a topic, optionally narrowed; in questionnaire order."""
         rows = self._rows(
-            "SELECT o.topic, o.subject, o.measure, o.wave, o.value_text, o.unit, o.source"
-            " FROM observations o"
+            f"SELECT {FIGURE_COLUMNS} FROM observations o"
             " JOIN subjects s ON s.id = o.subject"
             " JOIN waves w ON w.id = o.wave"
             " JOIN topic_subjects ts ON ts.topic = o.topic AND ts.subject = o.subject"
@@ -106,7 +108,7 @@ class Store:
             " ORDER BY w.position, s.position, sm.position",
             (topic, subject, subject, measure, measure, wave, wave),
         )
-        return [_fact(row) for row in rows]
+        return [_figure(row) for row in rows]
 
     @cache  # noqa: B019 - the store lives as long as the process
     def topic_waves(self, topic: str) -> tuple[str, ...]:
@@ -145,6 +147,11 @@ class Store:
             (topic,),
         )
         return tuple(row[0] for row in rows)
+
+    @cache  # noqa: B019
+    def subject_kinds(self) -> dict[str, str]:
+        """Subject id -> institution | region | subject (which names table to use)."""
+        return {row[0]: row[1] for row in self._rows("SELECT id, kind FROM subjects")}
 
     @cache  # noqa: B019
     def scale_of(self, topic: str, subject: str) -> str | None:
@@ -207,6 +214,13 @@ class Store:
         return int(rows[0][0])
 
 
-def _fact(row: tuple) -> Fact:
-    topic, subject, measure, wave, value_text, unit, source = row
-    return Fact(topic, subject, measure, wave, Decimal(value_text), unit, source)
+FIGURE_COLUMNS = (
+    "o.topic, o.subject, o.measure, o.wave, o.value_text, o.unit, o.source, o.file, o.line"
+)
+
+
+def _figure(row: tuple[Any, ...]) -> Figure:
+    topic, subject, measure, wave, value_text, unit, source, file, line = row
+    return Figure(
+        topic, subject, measure, wave, Decimal(value_text), unit, source, file=file, line=line
+    )

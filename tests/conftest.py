@@ -1,7 +1,14 @@
-"""Shared fixtures: real copies of knowledge/ and real SQLite stores in tmp dirs."""
+"""Shared fixtures: real copies of knowledge/ and real SQLite stores in tmp dirs.
+
+The figures are frozen (tests/fixtures/figures: two waves); everything else of
+knowledge/ (lexicon, questionnaire, names) is the live one. SENIM_LIVE_KNOWLEDGE
+points the tests at another knowledge directory (tests/test_live_knowledge.py uses
+it to check that a new wave breaks no test).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,20 +19,43 @@ from bot.config import DEFAULT_KNOWLEDGE
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
+FIGURES = Path(__file__).resolve().parent / "fixtures" / "figures"
+FROZEN = ("sources.yaml", "waves.yaml", "observations")
+LIVE_KNOWLEDGE = Path(os.environ.get("SENIM_LIVE_KNOWLEDGE") or DEFAULT_KNOWLEDGE)
+
+
+def frozen_knowledge(target: Path) -> Path:
+    """The live knowledge/ with the frozen figures, copied to target (editable)."""
+    shutil.copytree(LIVE_KNOWLEDGE, target)
+    for name in FROZEN:
+        path = target / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        source = FIGURES / name
+        if source.is_dir():
+            shutil.copytree(source, path)
+        else:
+            shutil.copy2(source, path)
+    return target
 
 
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> Path:
-    """A private, editable copy of the real knowledge/."""
-    target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_KNOWLEDGE, target)
-    return target
+    """A private, editable copy of the test knowledge (frozen figures)."""
+    return frozen_knowledge(tmp_path / "knowledge")
 
 
 @pytest.fixture(scope="session")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def frozen_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return frozen_knowledge(tmp_path_factory.mktemp("frozen") / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def store_path(frozen_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("store") / "senim.sqlite3"
-    result = build(DEFAULT_KNOWLEDGE, path)
+    result = build(frozen_dir, path)
     assert result.ok, result.problems
     return path
 
@@ -49,9 +79,16 @@ def engine(store: Store):
 
 
 def senim_env(store_path: Path, **extra: str) -> dict[str, str]:
-    """Environment for running the real `senim` on a test store, nothing else."""
-    import os
-
+    """Environment for running the real `senim` on a test store, nothing else. The store
+    is never rebuilt from the live knowledge/: SENIM_KNOWLEDGE points at a directory
+    that does not exist, unless a test passes its own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SENIM_", "TELEGRAM_"))}
-    env.update({"SENIM_DB": str(store_path), "SENIM_BOT_USERNAME": "SenimTestBot", **extra})
+    env.update(
+        {
+            "SENIM_DB": str(store_path),
+            "SENIM_BOT_USERNAME": "SenimTestBot",
+            "SENIM_KNOWLEDGE": str(store_path.parent / "no-knowledge-here"),
+            **extra,
+        }
+    )
     return env

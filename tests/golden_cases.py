@@ -131,7 +131,7 @@ def problems(case: Case, reply: dict[str, Any]) -> list[str]:
 
 def replay(engine: Any, files: tuple[str, ...] = ("kk", "ru", "en", "mixed")):
     """Every golden case with the engine's reply, conversations keeping their context."""
-    from bot.ask import Conversation
+    from bot.conversation import Conversation
 
     for name in files:
         for conversation in load(name):

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from bot.ask import as_json
 from bot.engine import Engine
+from bot.telegram.html import to_html
 from bot.telegram.keyboards import answer_markup, parse_callback
 from tests.fake_bot_api import parse_html, utf16_len
 
@@ -53,7 +54,7 @@ def check(engine: Engine, question: str, before: str | None = None) -> None:
         context, lang = first.query, first.lang
     reply = engine.ask(question, context=context, lang_hint=lang)
 
-    text, _entities = parse_html(reply.html)  # raises as Telegram would on bad markup
+    text, _entities = parse_html(to_html(reply.message))  # raises as Telegram would on bad markup
     assert text.strip(), "an empty reply"
     assert utf16_len(text) <= TELEGRAM_LIMIT, f"{utf16_len(text)} UTF-16 units"
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.telegram.charts import ChartCache, ChartSpec, render_png
+from bot.charts import ChartCache, ChartSpec, render_png
 
 REPO = Path(__file__).resolve().parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -315,14 +315,14 @@ def run_python(code: str) -> str:
 
 
 def test_importing_charts_does_not_import_matplotlib() -> None:
-    code = "import bot.telegram.charts, sys; print('matplotlib' in sys.modules)"
+    code = "import bot.charts, sys; print('matplotlib' in sys.modules)"
     assert run_python(code) == "False"
 
 
 def test_rendering_uses_agg_without_pyplot() -> None:
     code = (
         "import sys\n"
-        "from bot.telegram.charts import ChartSpec, render_png\n"
+        "from bot.charts import ChartSpec, render_png\n"
         "render_png(ChartSpec('bars', 't', ('a',), (1.0,), ('1',), 'f'))\n"
         "import matplotlib\n"
         "print('matplotlib.pyplot' in sys.modules, matplotlib.get_backend().lower())\n"
@@ -333,7 +333,7 @@ def test_rendering_uses_agg_without_pyplot() -> None:
 def test_the_process_renderer_draws_in_another_process() -> None:
     import os
 
-    from bot.telegram.charts import ChartCache, ProcessRenderer
+    from bot.charts import ChartCache, ProcessRenderer
 
     renderer = ProcessRenderer(charts_per_worker=2)
     cache = ChartCache(render=renderer)

@@ -202,15 +202,18 @@ BROKEN_STORES = [
 @pytest.mark.parametrize(
     "breaking", [c[1] for c in BROKEN_STORES], ids=[c[0] for c in BROKEN_STORES]
 )
-def test_a_broken_store_is_rebuilt_from_valid_knowledge(store_path: Path, tmp_path: Path, breaking):
+def test_a_broken_store_is_rebuilt_from_valid_knowledge(
+    store_path: Path, frozen_dir: Path, tmp_path: Path, breaking
+):
     store = tmp_path / "senim.sqlite3"
     store.write_bytes(store_path.read_bytes())
     breaking(store)
-    result = run(store, "ask", "--json", "How much do people trust the police?")
+    knowledge = {"SENIM_KNOWLEDGE": str(frozen_dir)}
+    result = run(store, "ask", "--json", "How much do people trust the police?", **knowledge)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["figures"][0]["value"] == 61.6
     assert b"Traceback" not in result.stderr
-    again = run(store, "ask", "police")  # the rebuilt store is simply used now
+    again = run(store, "ask", "police", **knowledge)  # the rebuilt store is simply used now
     assert again.returncode == 0 and b"rebuilding" not in again.stderr
 
 
@@ -235,9 +238,9 @@ def test_a_broken_store_and_broken_knowledge_is_one_clear_line(
         assert b"Traceback" not in result.stderr
 
 
-def test_a_store_path_that_is_a_directory_is_one_clear_line(tmp_path: Path):
+def test_a_store_path_that_is_a_directory_is_one_clear_line(tmp_path: Path, frozen_dir: Path):
     store = tmp_path / "senim.sqlite3"
     store.mkdir()
-    result = run(store, "ask", "police")
+    result = run(store, "ask", "police", SENIM_KNOWLEDGE=str(frozen_dir))
     assert result.returncode == 1
     assert result.stderr.count(b"\n") == 1 and b"cannot be written" in result.stderr

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from bot.ask import Conversation, as_json
+from bot.ask import as_json
+from bot.conversation import Conversation
 from bot.links import MAX_PAYLOAD, decode, encode
-from bot.nlu.parse import Query
+from bot.model import Intent, Query
+from bot.telegram.html import to_html
 from tests.conftest import lexicon_of
 
 
@@ -112,12 +114,12 @@ def test_survey_facts(engine):
             "measure",
             "Never encountered it",
         ),
-        ("trust in the police in Almaty", "trust_by_region", "country as a whole"),
+        ("trust in the police in Almaty", "by_region", "country as a whole"),
     ],
 )
 def test_not_available_says_what_is(engine, question, detail, listed):
     reply = engine.ask(question)
-    assert reply.intent == "not_available" and reply.query.detail == detail
+    assert reply.intent == "not_available" and reply.query.lacking.kind == detail
     assert reply.figures == ()
     assert listed in reply.text
 
@@ -139,12 +141,12 @@ def test_small_talk_gets_a_short_reply_with_examples_and_no_figures(engine, ques
     reply = engine.ask(question)
     assert reply.intent == intent and reply.figures == ()
     if intent != "thanks":
-        assert engine.renderer.examples(reply.lang)[0] in reply.text
+        assert engine.examples(reply.lang)[0] in reply.text
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_the_example_questions_are_answered_with_figures(engine, lang):
-    for example in engine.renderer.examples(lang):
+    for example in engine.examples(lang):
         reply = engine.ask(example)
         assert reply.lang == lang and reply.figures, example
 
@@ -155,8 +157,8 @@ def test_the_example_questions_are_answered_with_figures(engine, lang):
 )
 def test_clarifying_options_are_questions_that_parse_back_to_their_query(engine, question):
     reply = engine.ask(question)
-    assert reply.intent == "clarify" and len(reply.options) == 7
-    for option in reply.options:
+    assert reply.intent == "clarify" and len(reply.message.options) == 7
+    for option in reply.message.options:
         again = engine.ask(option.text)
         assert again.lang == reply.lang, option.text
         assert (again.query.intent, again.query.subjects) == (
@@ -211,7 +213,7 @@ def test_warm_up_leaves_nothing_for_the_first_user_to_load(store):
     assert "rapidfuzz.process" in sys.modules
     misses, hits = engine._rendered.misses, engine._rendered.hits
     for lang in LANGUAGES:
-        for example in engine.renderer.examples(lang):
+        for example in engine.examples(lang):
             assert engine.ask(example, lang=lang).figures
     rendered = engine._rendered
     assert (rendered.misses, rendered.hits - hits) == (misses, 3 * len(LANGUAGES))
@@ -232,8 +234,8 @@ def test_a_ranking_explains_the_agreement_scale_for_its_own_measure(engine, ques
 def test_a_place_among_unknown_words_is_offered_not_answered(engine):
     reply = engine.ask("bus fare in Astana")
     assert reply.intent == "clarify" and reply.figures == ()
-    assert [o.text for o in reply.options] == ["Registered crimes — Astana city"]
-    assert engine.reply_to(reply.options[0].query, "en").figures  # one tap away
+    assert [o.text for o in reply.message.options] == ["Registered crimes — Astana city"]
+    assert engine.reply_to(reply.message.options[0].query, "en").figures  # one tap away
 
 
 def test_a_follow_up_without_context_asks_back(engine):
@@ -249,7 +251,7 @@ def test_every_reply_fits_a_telegram_message_and_names_its_source(engine):
 
 def test_user_text_is_never_echoed_unescaped(engine):
     reply = engine.ask("<b>police</b> in <script>alert(1)</script> 2019")
-    assert "<script>" not in reply.html and "<b>police" not in reply.html
+    assert "<script>" not in to_html(reply.message) and "<b>police" not in to_html(reply.message)
 
 
 @pytest.mark.parametrize(
@@ -299,10 +301,12 @@ def test_malformed_or_stale_payloads_decode_to_nothing(engine, payload):
 
 def test_a_link_for_a_named_wave_differs_from_a_pinned_latest_one(engine):
     named = encode(
-        Query("value", topic="trust", subjects=("police",), waves=("2024-04",), waves_named=True),
+        Query(
+            Intent.VALUE, topic="trust", subjects=("police",), waves=("2024-04",), waves_named=True
+        ),
         engine.catalog,
     )
-    pinned = encode(Query("value", topic="trust", subjects=("police",)), engine.catalog)
+    pinned = encode(Query(Intent.VALUE, topic="trust", subjects=("police",)), engine.catalog)
     assert named == "IvTtrustSpoliceW2404" and pinned == "IvTtrustSpoliceP2404"
     assert decode(pinned, engine.catalog).waves_named is False
 
@@ -323,9 +327,9 @@ def test_every_stated_figure_appears_in_the_text_with_its_published_digits(engin
     for case, reply in replay(engine):
         for figure in reply.figures:
             if figure.unit == "pp" and figure.value == 0:  # stated as "no change"
-                assert engine.renderer.change_phrase(figure, reply.lang) in reply.text
+                assert engine.phrases[reply.lang].change(figure) in reply.text
                 continue
-            shown = engine.renderer.value(figure, reply.lang)
+            shown = engine.phrases[reply.lang].value(figure)
             assert shown in reply.text, (case.q, shown)
             digits = re.sub(r"[^\d,.]", "", shown)
             digits = digits.replace(",", "." if reply.lang != "en" else "")

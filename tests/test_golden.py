@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.ask import Conversation, as_json
+from bot.ask import as_json
+from bot.conversation import Conversation
 from tests.conftest import senim_env
 from tests.golden_cases import Case, load, problems
 

@@ -11,18 +11,28 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from bot.config import LOCALES_DIR
 from bot.i18n import (
     LANGUAGES,
-    LOCALES_DIR,
     CatalogMissing,
+    Translator,
+    discover,
     long_date,
     number,
     percent,
-    translations,
+    translator,
 )
 
 REPO = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"{(\w*)}")
+
+
+def _key(message_id: str | tuple[str, ...] | list[str]) -> str:
+    return message_id[0] if isinstance(message_id, tuple | list) else message_id
+
+
+def _forms(string: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return tuple(string) if isinstance(string, tuple | list) else (string,)
 
 
 def _po(lang: str):
@@ -36,30 +46,40 @@ def test_every_message_is_translated_with_the_same_placeholders(lang):
     messages = [m for m in catalog if m.id]
     assert len(messages) > 40
     for message in messages:
-        assert message.string, f"{lang}: no translation for {message.id!r}"
-        assert not message.fuzzy, f"{lang}: fuzzy translation for {message.id!r}"
-        assert sorted(PLACEHOLDER.findall(message.string)) == sorted(
-            PLACEHOLDER.findall(message.id)
-        ), f"{lang}: placeholders differ in {message.id!r}"
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{lang}: no translation for {ids[0]!r}"
+        assert not message.fuzzy, f"{lang}: fuzzy translation for {ids[0]!r}"
+        for string in strings:  # every plural form keeps the placeholders
+            assert sorted(PLACEHOLDER.findall(string)) == sorted(PLACEHOLDER.findall(ids[0])), (
+                f"{lang}: placeholders differ in {ids[0]!r}"
+            )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_compiled_catalogs_match_their_sources(lang):
-    source = {m.id: m.string for m in _po(lang) if m.id}
+    source = {_key(m.id): _forms(m.string) for m in _po(lang) if m.id}
     with (LOCALES_DIR / lang / "LC_MESSAGES" / "messages.mo").open("rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+        compiled = {_key(m.id): _forms(m.string) for m in read_mo(handle) if m.id}
     assert compiled == source, "run: pybabel compile -d locales -D messages"
 
 
 def test_the_template_lists_every_message_in_the_code():
     # The same extraction as `pybabel extract -F babel.cfg -k gettext`, through babel's API.
-    found = extract_from_dir(str(REPO / "bot"), [("**.py", "python")], keywords={"gettext": None})
-    in_code = {message for _file, _line, message, _comments, _context in found}
+    found = extract_from_dir(
+        str(REPO / "bot"),
+        [("**.py", "python")],
+        keywords={"gettext": None, "ngettext": (1, 2)},
+    )
+    in_code = {
+        message[0] if isinstance(message, tuple) else message
+        for _file, _line, message, _comments, _context in found
+    }
     with (LOCALES_DIR / "messages.pot").open("rb") as handle:
-        in_template = {m.id for m in read_po(handle) if m.id}
+        in_template = {_key(m.id) for m in read_po(handle) if m.id}
     assert in_code == in_template, "run: pybabel extract (see README)"
     for lang in LANGUAGES:
-        in_catalog = {m.id for m in _po(lang) if m.id}
+        in_catalog = {_key(m.id) for m in _po(lang) if m.id}
         assert in_code == in_catalog, (
             f"{lang}: missing {sorted(in_code - in_catalog)}, stale {sorted(in_catalog - in_code)};"
             " run: pybabel update (see README)"
@@ -68,7 +88,32 @@ def test_the_template_lists_every_message_in_the_code():
 
 def test_a_missing_catalog_fails_loudly(tmp_path: Path):
     with pytest.raises(CatalogMissing):
-        translations("kk", tmp_path)
+        Translator("kk", tmp_path)
+
+
+def test_the_languages_are_the_catalogs_that_exist(tmp_path: Path):
+    assert LANGUAGES == discover() == ("kk", "ru", "en")  # Kazakh, the state language, first
+    for lang in ("en", "de", "kk"):
+        (tmp_path / lang / "LC_MESSAGES").mkdir(parents=True)
+        (tmp_path / lang / "LC_MESSAGES" / "messages.mo").write_bytes(b"")
+    (tmp_path / "fr" / "LC_MESSAGES").mkdir(parents=True)  # no compiled catalog: not offered
+    assert discover(tmp_path) == ("kk", "en", "de")
+
+
+@pytest.mark.parametrize(("lang", "one", "few", "many"), [("ru", 1, 3, 6), ("kk", 1, 3, 6)])
+def test_plurals_follow_each_language(lang, one, few, many):
+    t = translator(lang)
+    singular = (
+        "The release names only the {count} region with the most registered crimes; "
+        "figures for the other regions were not published."
+    )
+    plural = singular.replace("{count} region ", "{count} regions ")
+    forms = {n: t.ngettext(singular, plural, n).format(count=n) for n in (one, few, many)}
+    if lang == "ru":
+        assert "1 регион " in forms[one] and "3 региона " in forms[few]
+        assert "6 регионов " in forms[many]
+    else:
+        assert all("өңір" in text for text in forms.values())
 
 
 @pytest.mark.parametrize(

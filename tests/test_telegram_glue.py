@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram.charting import chart_for
-from bot.telegram.handlers import query_from_data, query_to_data
-from bot.telegram.keyboards import CALLBACK_LIMIT, answer_keyboard, parse_callback
+from bot.conversation import query_from_data, query_to_data
+from bot.telegram.keyboards import CALLBACK_LIMIT, answer_markup, parse_callback
 from tests.golden_cases import replay
 
 
@@ -18,17 +17,18 @@ def replies(engine):
 def test_every_button_fits_telegram_and_decodes_to_a_query(engine, replies):
     pressed = 0
     for reply in replies:
-        keyboard = answer_keyboard(engine, reply)
-        if reply.figures or reply.options:
+        keyboard = answer_markup(engine, reply)
+        if reply.figures or reply.message.options:
             assert keyboard is not None, reply.question
-        for row in keyboard.inline_keyboard if keyboard else ():
+        for row in keyboard["inline_keyboard"] if keyboard else ():
             for button in row:
-                if button.callback_data is None:
-                    assert button.switch_inline_query == reply.payload
+                data = button.get("callback_data")
+                if data is None:
+                    assert button["switch_inline_query"] == reply.payload
                     continue
-                assert len(button.callback_data.encode()) <= CALLBACK_LIMIT
-                _action, payload = parse_callback(button.callback_data)
-                assert engine.decode(payload) is not None, button.callback_data
+                assert len(data.encode()) <= CALLBACK_LIMIT
+                _action, payload = parse_callback(data)
+                assert engine.decode(payload) is not None, data
                 pressed += 1
     assert pressed > 1000
 
@@ -39,7 +39,7 @@ def test_every_answer_with_figures_has_a_chart(engine, replies):
         if not reply.figures or reply.payload in charted:
             continue
         charted.add(reply.payload)
-        spec = chart_for(engine, engine.decode(reply.payload), reply.lang)
+        spec = engine.chart(engine.decode(reply.payload), reply.lang)
         assert spec is not None, reply.question
         assert len(spec.labels) == len(spec.values) == len(spec.value_texts) >= 1
         assert spec.title and spec.footnote

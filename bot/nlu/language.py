@@ -20,7 +20,7 @@ KAZAKH_LATIN = frozenset("ǵğńñúüūýıáäóöş")
 def detect(
     tokens: Sequence[Token],
     senses: Sequence[Sense],
-    phrase_langs: dict[int, str],
+    phrase_langs: dict[int, set[str]],
     fallback: str | None = None,
 ) -> str:
     score = dict.fromkeys(LANGS, 0.0)
@@ -38,7 +38,9 @@ def detect(
         elif token.latin and "q" in token.latin:
             score["kk"] += 0.5
         if index in phrase_langs:
-            score[phrase_langs[index]] += 1
+            shared = phrase_langs[index]  # a phrase in two languages' words counts less
+            for lang in shared:
+                score[lang] += 1 if len(shared) == 1 else 0.3
             continue
         langs = sense.langs
         if sense.suffix_lang == "kk":

@@ -1,1 +1,1 @@
-"""Telegram-facing pieces: charts rendered for sendPhoto and per-chat state."""
+"""Telegram: the bot, its buttons, chat state, polling and HTTP; nothing of the domain."""

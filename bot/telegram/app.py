@@ -9,6 +9,7 @@ import re
 import secrets
 import signal
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -18,6 +19,7 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     ExtBot,
     InlineQueryHandler,
@@ -25,11 +27,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.charts import ChartCache, ProcessRenderer
 from bot.config import Settings
 from bot.engine import Engine
-from bot.i18n import LANGUAGES, translations
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from bot.telegram import handlers
-from bot.telegram.charts import ChartCache, ProcessRenderer
+from bot.telegram.context import SenimContext, Services
 from bot.telegram.polling import GIVE_UP_AFTER, Poller, PollingFailed, reason
 from bot.telegram.state import ChatStates
 from bot.telegram.transport import JsonRequest, Unanswered
@@ -110,6 +113,11 @@ class PatientRateLimiter(AIORateLimiter):
         raise AssertionError("unreachable")
 
 
+SenimApplication = Application[
+    ExtBot[None], SenimContext, dict[Any, Any], dict[Any, Any], Services, Any
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Webhook:
     listen: str
@@ -118,7 +126,9 @@ class Webhook:
     secret: str
 
 
-def build_application(settings: Settings, engine: Engine, max_rate: float = 30.0) -> Application:
+def build_application(
+    settings: Settings, engine: Engine, max_rate: float = 30.0
+) -> SenimApplication:
     token = check_token(settings.token)
     base = settings.api_url.rstrip("/")
     file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file"
@@ -133,18 +143,23 @@ def build_application(settings: Settings, engine: Engine, max_rate: float = 30.0
             parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
         ),
     )
-    application = Application.builder().bot(bot).concurrent_updates(64).build()
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    application.bot_data["senim"] = handlers.Services(
-        engine=engine,
-        states=ChatStates(settings.state_dir / "chats.json"),
-        charts=ChartCache(render=ProcessRenderer()),
+    application = (
+        Application.builder()
+        .bot(bot)
+        .context_types(ContextTypes(context=SenimContext, bot_data=Services))
+        .concurrent_updates(64)
+        .build()
     )
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    services: Services = application.bot_data
+    services.engine = engine
+    services.states = ChatStates(settings.state_dir / "chats.json")
+    services.charts = ChartCache(render=ProcessRenderer())
     _register(application)
     return application
 
 
-def _register(application: Application) -> None:
+def _register(application: SenimApplication) -> None:
     add = application.add_handler
     edits = filters.UpdateType.EDITED_MESSAGE | filters.UpdateType.EDITED_CHANNEL_POST
     # Edits are ignored, commands included: an edited "/start" is not a new greeting.
@@ -169,14 +184,14 @@ def _register(application: Application) -> None:
     application.add_error_handler(handlers.on_error)
 
 
-async def _flush_state(application: Application) -> None:
+async def _flush_state(application: SenimApplication) -> None:
     """On stop: no more periodic writes, then one last write of what is pending."""
-    flusher = application.bot_data.pop("flusher", None)
+    senim = application.bot_data
+    flusher, senim.flusher = senim.flusher, None
     if flusher is not None:
         flusher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await flusher
-    senim: handlers.Services = application.bot_data["senim"]
     senim.states.flush()
     renderer = senim.charts.renderer
     if isinstance(renderer, ProcessRenderer):
@@ -189,18 +204,18 @@ async def _flush_periodically(states: ChatStates) -> None:
         await asyncio.to_thread(states.flush)
 
 
-async def _introduce(application: Application) -> None:
+async def _introduce(application: SenimApplication) -> None:
     """Learn our username (for share links), publish commands and descriptions, and
     start writing deferred chat state."""
     bot = application.bot
-    senim: handlers.Services = application.bot_data["senim"]
-    application.bot_data["flusher"] = asyncio.get_running_loop().create_task(
+    senim = application.bot_data
+    senim.flusher = asyncio.get_running_loop().create_task(
         _flush_periodically(senim.states), name="flush chat state"
     )
     if bot.username:
         senim.engine.bot_username = bot.username
     for lang in (*LANGUAGES, None):
-        t = translations(lang or "en")
+        t = translator(lang or DEFAULT_LANGUAGE)
         commands = [
             BotCommand("start", t.gettext("Start, with example questions")),
             BotCommand("help", t.gettext("What I know and how to ask")),
@@ -241,7 +256,7 @@ def run(
 
 
 async def _serve(
-    application: Application, settings: Settings, webhook: Webhook | None, give_up_after: float
+    application: SenimApplication, settings: Settings, webhook: Webhook | None, give_up_after: float
 ) -> None:
     await _start(application, settings)
     stopping = asyncio.Event()
@@ -291,7 +306,7 @@ async def _until_stopped(task: asyncio.Task[None], stopping: asyncio.Event) -> N
         await task
 
 
-async def _start(application: Application, settings: Settings) -> None:
+async def _start(application: SenimApplication, settings: Settings) -> None:
     """initialize() (getMe, tried ATTEMPTS times over a few seconds by the rate limiter)
     with every failure turned into one StartupError line."""
     try:
@@ -315,7 +330,7 @@ async def _no_webhook(bot: ExtBot) -> None:
         log.warning("could not remove a webhook (%s); polling anyway", type(error).__name__)
 
 
-async def _start_webhook(application: Application, webhook: Webhook) -> None:
+async def _start_webhook(application: SenimApplication, webhook: Webhook) -> None:
     assert application.updater is not None
     try:
         await application.updater.start_webhook(

@@ -1,0 +1,52 @@
+"""What a conversation remembers between questions (the last query, the reply language),
+for every transport: `senim chat`, batch sessions, Telegram chats; and its JSON form for
+chat state that outlives the process."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from bot.engine import Reply
+from bot.model import Intent, Lacking, Query
+
+
+@dataclass(slots=True)
+class Conversation:
+    context: Query | None = None
+    lang: str | None = None
+
+    def remember(self, reply: Reply) -> None:
+        """After a reply: its language, and its query unless it was small talk (a "thanks"
+        between two questions must not break the follow-up)."""
+        self.lang = reply.lang
+        if not reply.query.intent.small_talk:
+            self.context = reply.query
+
+
+@lru_cache(maxsize=4096)
+def query_to_data(query: Query) -> dict[str, Any]:
+    """A Query as JSON (read-only: shared between chats)."""
+    return asdict(query)
+
+
+def query_from_data(data: Any) -> Query | None:
+    """A stored query back; None for anything that does not fit (a garbled file, or one
+    written by an older version whose fields differ)."""
+    if not isinstance(data, dict) or not isinstance(data.get("intent"), str):
+        return None
+    try:
+        fields = dict(data)
+        fields["intent"] = Intent(fields["intent"])
+        fields["subjects"] = tuple(fields.get("subjects") or ())
+        fields["waves"] = tuple(fields.get("waves") or ())
+        lacking = fields.get("lacking")
+        fields["lacking"] = Lacking(**lacking) if isinstance(lacking, dict) else None
+        options = tuple(query_from_data(o) for o in fields.get("options") or ())
+        if any(o is None for o in options):
+            return None
+        fields["options"] = options
+        return Query(**fields)
+    except (TypeError, ValueError):
+        return None

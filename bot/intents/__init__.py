@@ -1,0 +1,1 @@
+"""Answer types, one module each; bot.intents.registry lists them in claiming order."""

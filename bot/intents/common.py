@@ -1,0 +1,180 @@
+"""Pieces the figure answers share: headings, list items, the scale note, the source
+paragraph, the usual next steps, and the chart of a list of rows."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.charts import ChartSpec
+from bot.model import Answer, Intent, Lacking, Line, Message, Option, Query, Row, Span
+from bot.phrases import Phrases, lower_first, sentence
+from bot.questionnaire import BODIES, PLACES
+
+
+def heading(text: str) -> Line:
+    return (Span(text, bold=True),)
+
+
+def title(answer: Answer, p: Phrases) -> str:
+    """ "Police — April–May 2024 survey"; for counts by place, the date they came out."""
+    query = answer.query
+    role = p.catalog.questionnaire.role(query.topic)
+    wave = p.wave(answer.wave or p.catalog.latest.id)
+    if role == BODIES and len(query.subjects) == 1:
+        name = p.subject(query.subjects[0])
+    elif role == PLACES:
+        published = p.store.sources().get(answer.sources[0] if answer.sources else "")
+        name = p.topic(query.topic)
+        if published is None:
+            return name
+        return p.gettext("{topic}, as published on {date}").format(
+            topic=name, date=p.date(published.published)
+        )
+    else:
+        name = p.topic(query.topic)
+    return p.gettext("{name} — {wave}").format(name=name, wave=wave)
+
+
+def row_line(row: Row, p: Phrases, brief: bool = False) -> Line:
+    """ "• Label: **61.6%** (October–November 2023: 63.1%; down 1.5 pp)"."""
+    line = p.item(p.row_label(row.figure), p.total(row))
+    if row.change is None:
+        return line
+    before_wave = p.wave(row.change.from_wave or "", short=True)
+    change = p.change(row.change)
+    if row.previous is not None:
+        context = p.gettext("({wave}: {value}; {change})").format(
+            wave=before_wave, value=p.value(row.previous), change=change
+        )
+    elif brief:
+        context = f"({change})"
+    else:
+        context = p.gettext("({change} since {wave})").format(change=change, wave=before_wave)
+    return (*line, Span(" " + context))
+
+
+def with_source(answer: Answer, p: Phrases, body: list[Line]) -> Message:
+    """A figure answer: its lines, then the source paragraph."""
+    return Message((*body, (), (Span(p.source_line(answer.sources)),)))
+
+
+def no_figures(answer: Answer, p: Phrases) -> Message:
+    """A query the store has no rows for (a wave without the figure)."""
+    from bot.intents.not_available import refusal
+
+    query = Query(
+        Intent.NOT_AVAILABLE, topic=answer.query.topic, lacking=Lacking("wave", answer.wave)
+    )
+    return Message.of(refusal(query, p))
+
+
+def scale_note(answer: Answer, p: Phrases) -> list[Line]:
+    """Rankings mix two answer scales: say which figures are agreement shares."""
+    query = answer.query
+    reading = p.catalog.questionnaire.by_topic.get(query.topic or "")
+    if reading is None or reading.scale_note is None or reading.default is None:
+        return []
+    scale, measures = reading.scale_note
+    measure = query.measure or reading.default
+    if measure not in measures:
+        return []  # a derived total names both of its parts already
+    topic = query.topic or ""
+    shown = {row.figure.subject for row in answer.rows}
+    agreeing = [
+        s for s in p.catalog.subjects[topic] if s in shown and p.catalog.scales[(topic, s)] == scale
+    ]
+    if not agreeing:
+        return []
+    names = p.list_of(tuple(p.subject(s, "genitive") for s in agreeing))
+    if len(agreeing) == 1:
+        note = p.gettext(
+            "For {names} the question was whether the body can be trusted: "
+            "“{measure}” there means “{answer}”."
+        )
+    else:
+        note = p.gettext(
+            "For {names} the question was whether these bodies can be trusted: "
+            "“{measure}” there means “{answer}”."
+        )
+    text = note.format(
+        names=names,
+        measure=lower_first(p.neutral_measure(measure)),
+        answer=lower_first(p.measure(topic, agreeing[0], measure)),
+    )
+    return [(), (Span(sentence(text)),)]
+
+
+# -- next steps ----------------------------------------------------------------------------
+
+
+def breakdown_step(query: Query, p: Phrases) -> list[Option]:
+    if p.catalog.questionnaire.role(query.topic) == BODIES and len(query.subjects) == 1:
+        step = replace(query, intent=Intent.BREAKDOWN, measure=None)
+        return [Option(p.gettext("Full breakdown"), step)]
+    return []
+
+
+def change_step(query: Query, p: Phrases) -> list[Option]:
+    if len(p.catalog.topic_waves.get(query.topic or "", ())) > 1:
+        latest_two = replace(query, intent=Intent.CHANGE, waves=(), waves_named=False)
+        return [Option(p.gettext("Change since the previous survey"), latest_two)]
+    return []
+
+
+def compare_step(query: Query, p: Phrases) -> list[Option]:
+    if p.catalog.questionnaire.role(query.topic) != BODIES:
+        return []
+    measure = query.measure if query.intent in (Intent.VALUE, Intent.CHANGE) else None
+    ranking = Query(
+        Intent.RANKING,
+        topic=query.topic,
+        subjects=p.catalog.subjects[query.topic or ""],
+        measure=measure,
+        order="desc",
+        waves=query.waves,
+        waves_named=query.waves_named,
+    )
+    return [Option(p.gettext("Compare with the others"), ranking)]
+
+
+# -- charts --------------------------------------------------------------------------------
+
+
+def chart_of(answer: Answer, p: Phrases, heading_text: str) -> ChartSpec | None:
+    """The rows as bars (one value each) or, for a change, pairs of bars."""
+    rows = answer.rows
+    if not rows:
+        return None
+    many = len({row.figure.subject for row in rows}) > 1
+
+    def label(row: Row) -> str:
+        figure = row.figure
+        if many or p.catalog.questionnaire.role(figure.topic) == PLACES:
+            return p.subject(figure.subject)
+        return p.measure(figure.topic, figure.subject, figure.measure)
+
+    change = answer.query.intent == Intent.CHANGE
+    if change:
+        rows = tuple(row for row in rows if row.previous is not None)
+        if not rows:
+            return None
+    shared = {
+        "title": heading_text,
+        "labels": tuple(label(row) for row in rows),
+        "values": tuple(float(row.figure.value) for row in rows),
+        "value_texts": tuple(p.value(row.figure) for row in rows),
+        "footnote": p.source_line(answer.sources),
+        "percent_axis": all(row.figure.unit == "percent" for row in rows),
+    }
+    if not change:
+        return ChartSpec(kind="bars", **shared)
+    return ChartSpec(
+        kind="change",
+        before=tuple(float(row.previous.value) for row in rows if row.previous is not None),
+        before_texts=tuple(p.value(row.previous) for row in rows if row.previous is not None),
+        series=(
+            p.wave(answer.base_wave or "", short=True),
+            p.wave(answer.wave or "", short=True),
+        ),
+        **shared,
+    )

@@ -1,0 +1,99 @@
+"""Every subject of a topic, ordered: "which body do people trust most?"."""
+
+from __future__ import annotations
+
+from bot.charts import ChartSpec
+from bot.figures import Lookup
+from bot.intents.base import AnswerType
+from bot.intents.common import (
+    change_step,
+    chart_of,
+    heading,
+    no_figures,
+    scale_note,
+    title,
+    with_source,
+)
+from bot.intents.value import at_wave
+from bot.model import Answer, Intent, Line, Message, Option, Query, Span
+from bot.phrases import Phrases, spans, upper_first
+from bot.questionnaire import BODIES, PLACES
+
+
+def ordered(query: Query, look: Lookup) -> Answer:
+    """The figures of the subjects, highest first (order "asc": lowest first)."""
+    answer = at_wave(query, look)
+    rows = sorted(answer.rows, key=lambda r: r.figure.value, reverse=query.order != "asc")
+    return Answer(
+        query, tuple(rows), wave=answer.wave, sources=answer.sources, omitted=answer.omitted
+    )
+
+
+def ranking_heading(answer: Answer, p: Phrases) -> str:
+    query = answer.query
+    reading = p.catalog.questionnaire.by_topic.get(query.topic or "")
+    if reading is not None and reading.role == PLACES:
+        return title(answer, p)
+    label = p.neutral_measure(query.measure or (reading.default if reading else "") or "")
+    if query.intent == Intent.COMPARE:
+        template = p.gettext("Compared: “{measure}” — {wave}")
+    elif query.order == "asc":
+        template = p.gettext("Ranking by “{measure}”, lowest first — {wave}")
+    else:
+        template = p.gettext("Ranking by “{measure}” — {wave}")
+    return template.format(measure=label, wave=p.wave(answer.wave or ""))
+
+
+def ranked_lines(answer: Answer, p: Phrases) -> list[Line]:
+    query = answer.query
+    role = p.catalog.questionnaire.role(query.topic)
+    lines: list[Line] = [heading(ranking_heading(answer, p))]
+    template = p.gettext("{place}. {name}: {value}")
+    for place, row in enumerate(answer.rows, start=1):
+        name = upper_first(p.subject(row.figure.subject))
+        lines.append(spans(template, {"value"}, place=place, name=name, value=p.total(row)))
+    if role == BODIES:
+        lines += scale_note(answer, p)
+    if role == PLACES and query.intent == Intent.RANKING:
+        # The release names only the places with the most crimes: without this, the
+        # last of them reads as the country's lowest.
+        count = len(p.catalog.subjects[query.topic or ""])
+        note = p.t.ngettext(
+            "The release names only the {count} region with the most registered crimes; "
+            "figures for the other regions were not published.",
+            "The release names only the {count} regions with the most registered crimes; "
+            "figures for the other regions were not published.",
+            count,
+        )
+        lines += [(), (Span(note.format(count=count)),)]
+    if answer.omitted:
+        reading = p.catalog.questionnaire.by_topic.get(query.topic or "")
+        measure = query.measure or (reading.default if reading else "") or ""
+        names = tuple(p.subject(s) for s in answer.omitted)
+        text = p.gettext("No “{measure}” answer in the questionnaire for: {names}.")
+        lines.append(
+            (Span(text.format(measure=p.neutral_measure(measure), names=p.list_of(names))),)
+        )
+    return lines
+
+
+class Ranking(AnswerType):
+    intents = (Intent.RANKING,)
+    code = "r"
+
+    def lookup(self, query: Query, look: Lookup) -> Answer:
+        return ordered(query, look)
+
+    def render(self, answer: Answer, p: Phrases) -> Message:
+        if not answer.rows:
+            return no_figures(answer, p)
+        return with_source(answer, p, ranked_lines(answer, p))
+
+    def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
+        return tuple(change_step(query, p))
+
+    def chart(self, answer: Answer, p: Phrases) -> ChartSpec | None:
+        return chart_of(answer, p, ranking_heading(answer, p))
+
+
+ANSWER = Ranking()

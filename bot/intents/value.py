@@ -1,0 +1,83 @@
+"""One figure, or the figures of one measure: "how many trust the police?"."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.charts import ChartSpec
+from bot.figures import Lookup, sources_of
+from bot.intents.base import AnswerType
+from bot.intents.common import (
+    breakdown_step,
+    change_step,
+    chart_of,
+    compare_step,
+    heading,
+    no_figures,
+    row_line,
+    title,
+    with_source,
+)
+from bot.model import Answer, Intent, Line, Message, Option, Query, Row, Span
+from bot.phrases import Phrases
+from bot.questionnaire import BODIES
+
+
+def at_wave(query: Query, look: Lookup, *, every: bool = False, context: bool = False) -> Answer:
+    """The figures of a query in its wave. every: each answer category of the subjects'
+    scale. context: a question that named no wave also gets the change since the
+    previous wave (and, for one category, that wave's figure)."""
+    wave = look.wave_for(query)
+    previous = look.catalog.previous(wave) if context and not query.waves_named else None
+    rows: list[Row] = []
+    omitted: list[str] = []
+    for subject in query.subjects:
+        for measure in look.measures(query, subject, every=every):
+            row = look.row(query.topic or "", subject, measure, wave)
+            if row is None:
+                omitted.append(subject)
+                continue
+            if previous is not None:
+                row = look.with_previous(row, previous.id, keep_value=not every)
+            rows.append(row)
+    return Answer(query, tuple(rows), wave=wave, sources=sources_of(rows), omitted=tuple(omitted))
+
+
+def figure_lines(answer: Answer, p: Phrases) -> list[Line]:
+    """The heading and one item per figure, with the change since the previous wave."""
+    lines: list[Line] = [heading(title(answer, p))]
+    changes = [r.change for r in answer.rows if r.change is not None and r.previous is None]
+    if len(changes) > 1:
+        since = p.wave(changes[0].from_wave or "", short=True)
+        lines.append((Span(p.gettext("In brackets: change since {wave}.").format(wave=since)),))
+    lines += [row_line(row, p, brief=len(changes) > 1) for row in answer.rows]
+    return lines
+
+
+class Value(AnswerType):
+    intents = (Intent.VALUE,)
+    code = "v"
+
+    def lookup(self, query: Query, look: Lookup) -> Answer:
+        return at_wave(query, look, context=True)
+
+    def render(self, answer: Answer, p: Phrases) -> Message:
+        if not answer.rows:
+            return no_figures(answer, p)
+        return with_source(answer, p, figure_lines(answer, p))
+
+    def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
+        return (*breakdown_step(query, p), *change_step(query, p), *compare_step(query, p))
+
+    def chart_query(self, query: Query, p: Phrases) -> Query:
+        """One body's figure is charted with all its answer categories."""
+        role = p.catalog.questionnaire.role(query.topic)
+        if role == BODIES and len(query.subjects) == 1:
+            return replace(query, intent=Intent.BREAKDOWN, measure=None)
+        return query
+
+    def chart(self, answer: Answer, p: Phrases) -> ChartSpec | None:
+        return chart_of(answer, p, title(answer, p))
+
+
+ANSWER = Value()

@@ -1,0 +1,170 @@
+"""The values every stage hands on: what was asked (Query), the figures (Figure, Row,
+Answer) and the reply as any transport shows it (Message).
+
+    text -> Features -> Query -> Answer -> Message -> Telegram HTML | terminal text
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bot.intents.names import NO_FIGURES, Intent
+
+__all__ = [
+    "Answer",
+    "Figure",
+    "Intent",
+    "Lacking",
+    "Line",
+    "Message",
+    "Option",
+    "Query",
+    "Row",
+    "Span",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Lacking:
+    """What a not_available reply is about: its kind, and the id or words asked for.
+
+    kind: wave | institution | region | survey | group | by_region | measure | change
+    (the last two name what the question combined, in Query.subjects and Query.measure).
+    """
+
+    kind: str
+    what: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What was asked, in canonical ids; the same value drives answers, buttons and links.
+
+    Each of the last fields belongs to one intent: `info` to survey_info (sources,
+    method, next_release, release, fieldwork), `term` to glossary, `group` to
+    survey_facts (a fact group of knowledge/questionnaire.yaml), `lacking` to
+    not_available, `asked` and `options` to clarify (what is asked back about).
+    """
+
+    intent: Intent
+    topic: str | None = None
+    subjects: tuple[str, ...] = ()
+    measure: str | None = None  # None: the intent's default (the topic's, or every category)
+    waves: tuple[str, ...] = ()  # () = the latest wave that has the figures
+    waves_named: bool = False  # the question itself named its wave(s)
+    order: str | None = None  # "desc" | "asc" for rankings
+    info: str | None = None
+    term: str | None = None
+    group: str | None = None
+    lacking: Lacking | None = None
+    asked: str | None = None
+    options: tuple[Query, ...] = ()
+
+    @property
+    def states_figures(self) -> bool:
+        return self.intent not in NO_FIGURES
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure with its provenance: as published (from knowledge/, with the file and
+    line that state it) or derived here (a total, a change; never stored)."""
+
+    topic: str
+    subject: str
+    measure: str
+    wave: str
+    value: Decimal
+    unit: str  # percent | count | years | pp (a change)
+    source: str
+    derived: bool = False
+    from_wave: str | None = None  # a change: the wave it is measured from
+    file: str = ""
+    line: int = 0
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.topic, self.subject, self.measure, self.wave, self.unit)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of an answer: a figure, with what explains it."""
+
+    figure: Figure
+    parts: tuple[Figure, ...] = ()  # a derived total: the published figures it adds
+    previous: Figure | None = None  # the same figure in the previous wave
+    change: Figure | None = None  # figure minus previous, in percentage points
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    query: Query
+    rows: tuple[Row, ...] = ()
+    wave: str | None = None  # the wave answered (the later one for changes)
+    base_wave: str | None = None  # a change: the earlier wave
+    sources: tuple[str, ...] = ()
+    omitted: tuple[str, ...] = field(default=())  # subjects without the measure (rankings)
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """Every figure the reply states, each once, in reading order."""
+        seen: set[tuple[str, ...]] = set()
+        ordered = []
+        for row in self.rows:
+            for figure in (row.figure, *row.parts, row.previous, row.change):
+                if figure is not None and figure.key not in seen:
+                    seen.add(figure.key)
+                    ordered.append(figure)
+        return tuple(ordered)
+
+    @property
+    def answered_waves(self) -> tuple[str, ...]:
+        """The waves the figures are from: what a share link pins."""
+        if self.base_wave and self.wave:
+            return (self.base_wave, self.wave)
+        return (self.wave,) if self.wave else ()
+
+
+# -- the reply, for any transport ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text; bold for headings and the figures themselves."""
+
+    text: str
+    bold: bool = False
+
+
+Line = tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A choice offered with a reply: a clarifying option or a next step."""
+
+    text: str
+    query: Query
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A reply as lines of spans (an empty line separates paragraphs), with what a
+    transport may offer under it: options when asking back, next steps, a chart."""
+
+    lines: tuple[Line, ...]
+    options: tuple[Option, ...] = ()
+    steps: tuple[Option, ...] = ()
+    chart: bool = False
+
+    @classmethod
+    def of(cls, *paragraphs: str | Line, options: tuple[Option, ...] = ()) -> Message:
+        """A message of plain lines (strings) and spanned lines."""
+        lines = tuple((Span(p),) if isinstance(p, str) else p for p in paragraphs)
+        return cls(lines, options=options)
+
+    @property
+    def text(self) -> str:
+        return "\n".join("".join(span.text for span in line) for line in self.lines)

@@ -1,0 +1,200 @@
+"""The shared pieces of every reply, in one language: names, figures, waves, sources.
+
+Every phrase comes from the gettext catalogs (through bot.i18n.Translator), every name
+from the store, every number through babel. Intent renderers (bot/intents) compose
+these into a Message; nothing here knows a transport.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date
+
+from bot.catalog import Catalog
+from bot.i18n import Translator, translator
+from bot.model import Figure, Line, Row, Span
+from bot.questionnaire import PLACES
+from bot.store import Store
+
+_DOUBLE_STOP = re.compile(r"(?<=\w)\.\.(?!\.)")
+
+
+def spans(template: str, bold: set[str], **values: object) -> Line:
+    """A translated template filled in, the fields named in `bold` as bold spans."""
+    line: list[Span] = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+        if literal:
+            line.append(Span(literal))
+        if field is not None:
+            line.append(Span(str(values[field]), bold=field in bold))
+    return tuple(line)
+
+
+def sentence(text: str) -> str:
+    """Capitalised, and one full stop where an abbreviation ends it (… 2024 г..)."""
+    text = _DOUBLE_STOP.sub(".", text)
+    return text[:1].upper() + text[1:]
+
+
+def upper_first(name: str) -> str:
+    """A name that opens a list item: "город Астана" -> "Город Астана"."""
+    return name[:1].upper() + name[1:]
+
+
+def lower_first(label: str) -> str:
+    """A label quoted inside a sentence: "Trust" -> "trust", but "KNB" stays."""
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+class Phrases:
+    """Names, figures, waves and sources in one language (one instance per language)."""
+
+    def __init__(self, store: Store, catalog: Catalog, lang: str) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.lang = lang
+        self.t: Translator = translator(lang)
+
+    def gettext(self, message: str) -> str:
+        return self.t.gettext(message)
+
+    # -- names ---------------------------------------------------------------------------
+
+    def name(self, kind: str, ident: str, form: str = "name") -> str:
+        store, lang = self.store, self.lang
+        return store.name(kind, ident, lang, form) or store.name(kind, ident, lang) or ident
+
+    def subject(self, subject: str, form: str = "name") -> str:
+        """A body, a place or another subject, by the name table its kind uses."""
+        return self.name(self.catalog.subject_kinds.get(subject, "subject"), subject, form)
+
+    def topic(self, topic: str | None) -> str:
+        return self.name("topic", topic or "")
+
+    def measure(self, topic: str, subject: str, measure: str) -> str:
+        """A measure as the subject's own answer scale words it."""
+        if measure in self.catalog.derived:
+            return self.name("derived", measure)
+        scale = self.catalog.scales.get((topic, subject), "")
+        label = self.store.name("measure_label", f"{scale}:{measure}", self.lang)
+        return label or self.neutral_measure(measure)  # a measure its scale lacks
+
+    def neutral_measure(self, measure: str) -> str:
+        """A measure's name across scales: the first scale's wording, or the derived name."""
+        if measure in self.catalog.derived:
+            return self.name("derived", measure)
+        for scale in self.catalog.scale_measures:
+            label = self.store.name("measure_label", f"{scale}:{measure}", self.lang)
+            if label:
+                return label
+        return measure
+
+    def row_label(self, figure: Figure) -> str:
+        """What a list item names: the place for counts by place, else the measure."""
+        if self.catalog.questionnaire.role(figure.topic) == PLACES:
+            return self.subject(figure.subject)
+        return self.measure(figure.topic, figure.subject, figure.measure)
+
+    def list_of(self, items: tuple[str, ...]) -> str:
+        return self.t.list_of(items)
+
+    # -- figures ---------------------------------------------------------------------------
+
+    def value(self, figure: Figure) -> str:
+        if figure.unit == "percent":
+            return self.t.percent(figure.value)
+        if figure.unit == "pp":
+            return self.t.number(abs(figure.value), 1)
+        return self.t.number(figure.value)
+
+    def total(self, row: Row) -> str:
+        """A figure, and for a derived total the sum that makes it."""
+        value = self.value(row.figure)
+        if not row.parts:
+            return value
+        return self.gettext("{total} = {parts} (calculated by Senim)").format(
+            total=value, parts=" + ".join(self.value(part) for part in row.parts)
+        )
+
+    def change(self, change: Figure) -> str:
+        pp = self.value(change)
+        if change.value > 0:
+            return self.gettext("up {pp} pp").format(pp=pp)
+        if change.value < 0:
+            return self.gettext("down {pp} pp").format(pp=pp)
+        return self.gettext("no change")
+
+    def item(self, label: str, value: str) -> Line:
+        """ "• Label: **value**"."""
+        return spans(
+            self.gettext("• {label}: {value}"), {"value"}, label=upper_first(label), value=value
+        )
+
+    # -- waves and sources -------------------------------------------------------------------
+
+    def wave(self, wave_id: str, short: bool = False) -> str:
+        """ "April–May 2024 survey", or short, "April–May 2024"."""
+        wave = self.catalog.wave(wave_id)
+        if wave is None:
+            return wave_id
+        start = date.fromisoformat(wave.fieldwork_start + "-01")
+        end = date.fromisoformat(wave.fieldwork_end + "-01")
+        names = self.t.months("stand-alone" if short else "format")
+        months = names[start.month - 1]
+        if end != start:
+            months += "–" + names[end.month - 1]
+        if short:
+            return self.gettext("{months} {year}").format(months=months, year=end.year)
+        return self.gettext("{months} {year} survey").format(months=months, year=end.year)
+
+    def date(self, iso: str) -> str:
+        return self.t.date(iso)
+
+    def source_line(self, source_ids: tuple[str, ...]) -> str:
+        sources = self.store.sources()
+        parts = []
+        for ident in source_ids:
+            source = sources.get(ident)
+            if source is None:
+                continue
+            publisher = self.name("source_short", ident)
+            published = self.date(source.published)
+            if source.kind == "press_report" and source.reports_release:
+                bureau = next(
+                    (
+                        self.name("source_short", s.id)
+                        for s in sources.values()
+                        if s.kind == "official_release"
+                    ),
+                    "",
+                )
+                parts.append(
+                    self.gettext(
+                        "{publisher}, {date}, reporting the {bureau} release of {release}"
+                    ).format(
+                        publisher=publisher,
+                        date=published,
+                        bureau=bureau,
+                        release=self.date(source.reports_release),
+                    )
+                )
+            else:
+                parts.append(
+                    self.gettext("{publisher}, release of {date}").format(
+                        publisher=publisher, date=published
+                    )
+                )
+        if not parts:
+            return ""
+        return sentence(self.gettext("Source: {source}.").format(source="; ".join(parts)))
+
+    def examples(self) -> list[str]:
+        """Three questions that show what Senim answers (the /start buttons)."""
+        return [
+            self.gettext("How much do people trust the police?"),
+            self.gettext("Which region has the most registered crimes?"),
+            self.gettext("How did trust in the courts change?"),
+        ]

@@ -1,0 +1,103 @@
+"""knowledge/questionnaire.yaml as the engine reads it: which topic a question is about,
+which measure its words compose, which figures go together (compiled by `senim build`,
+loaded from the store)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.nlu.conditions import Compiled, Facts, from_json, holds, positive_cues
+
+BODIES, PLACES, SHARES, REASONS, FACTS = "bodies", "places", "shares", "reasons", "facts"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How the questions of one topic are read."""
+
+    topic: str
+    role: str
+    asked_by: Compiled
+    unless: Compiled | None
+    said: Compiled | None  # the topic named as such (not reached through a subject)
+    ask_back: Compiled | None  # words that, alone, are asked back about
+    default: str | None  # the measure of a question that names none
+    measures: tuple[tuple[str, Compiled], ...]  # cue combinations, first match wins
+    groups: Mapping[str, tuple[str, ...]]  # figures answered together
+    rules: tuple[tuple[str, str, Compiled | None], ...]  # (group | measure, id, when)
+    scale_note: tuple[str, frozenset[str]] | None  # (scale, measures) explained in rankings
+    glossary: str | None  # the glossary term that defines the topic
+
+
+class Questionnaire:
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.signals: dict[str, Compiled] = {
+            name: from_json(condition) for name, condition in data["signals"].items()
+        }
+        self.readings: tuple[Reading, ...] = tuple(_reading(t) for t in data["topics"])
+        self.by_role = {reading.role: reading for reading in self.readings}
+        self.by_topic = {reading.topic: reading for reading in self.readings}
+        self.headlines: tuple[tuple[str, str], ...] = tuple(
+            (h["intent"], h["topic"]) for h in data["headlines"]
+        )
+        # Words that ask about some topic: a question without any of them is about
+        # nothing the survey measures (or a follow-up that names only a subject or wave).
+        self.topic_cues = frozenset(
+            cue for r in self.readings for cue in positive_cues(r.asked_by, self.signals)
+        )
+        self.ask_back_cues = frozenset(
+            cue for r in self.readings if r.ask_back for cue in positive_cues(r.ask_back, {})
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Questionnaire:
+        return cls(json.loads(text))
+
+    def holds(self, condition: Compiled | None, facts: Facts) -> bool:
+        return condition is not None and holds(condition, facts, self.signals)
+
+    def topic(self, role: str) -> str | None:
+        """The topic read in this role, if the questionnaire has one."""
+        reading = self.by_role.get(role)
+        return reading.topic if reading else None
+
+    def role(self, topic: str | None) -> str | None:
+        reading = self.by_topic.get(topic or "")
+        return reading.role if reading else None
+
+    def asks(self, role: str, facts: Facts) -> bool:
+        """Do the words ask about the topic of this role (ignoring `unless`)?"""
+        reading = self.by_role.get(role)
+        return reading is not None and self.holds(reading.asked_by, facts)
+
+    def measure(self, reading: Reading, facts: Facts) -> str | None:
+        """The measure the words compose, by the topic's rules; None for the default."""
+        return next((m for m, when in reading.measures if self.holds(when, facts)), None)
+
+
+def _reading(data: Mapping[str, Any]) -> Reading:
+    def condition(key: str) -> Compiled | None:
+        value = data.get(key)
+        return from_json(value) if value is not None else None
+
+    note = data.get("scale_note")
+    return Reading(
+        topic=data["topic"],
+        role=data["role"],
+        asked_by=from_json(data["asked_by"]),
+        unless=condition("unless"),
+        said=condition("said"),
+        ask_back=condition("ask_back"),
+        default=data.get("default"),
+        measures=tuple((m, from_json(when)) for m, when in data["measures"]),
+        groups={name: tuple(members) for name, members in data["groups"].items()},
+        rules=tuple(
+            (kind, target, from_json(when) if when is not None else None)
+            for kind, target, when in data["rules"]
+        ),
+        scale_note=(note["scale"], frozenset(note["measures"])) if note else None,
+        glossary=data.get("glossary"),
+    )
