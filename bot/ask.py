@@ -101,7 +101,7 @@ def _session(sessions: dict[str, Conversation], name: str | None) -> Conversatio
 
 def _error_line(question: str, lang: str | None, error: Exception) -> bytes:
     """The reply to a line the engine could not answer: still one valid JSON line."""
-    data = {
+    data: dict[str, object] = {
         "question": question,
         "lang": lang or "en",
         "intent": "error",

@@ -72,32 +72,32 @@ def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
     db = sqlite_utils.Database(path, recreate=True)
     try:
         db.conn.execute("PRAGMA foreign_keys = ON")
-        db["sources"].insert_all(
+        db.table("sources").insert_all(
             _without_lines(kb.sources), pk="id", not_null={"kind", "published", "url", "title"}
         )
-        db["waves"].insert_all(
+        db.table("waves").insert_all(
             _without_lines(kb.waves),
             pk="id",
             foreign_keys=[("source", "sources", "id")],
             not_null={"fieldwork_start", "fieldwork_end", "released", "source"},
         )
-        db["scales"].insert_all(kb.scales, pk="id")
-        db["measures"].insert_all(
+        db.table("scales").insert_all(kb.scales, pk="id")
+        db.table("measures").insert_all(
             [{"id": ident, "unit": unit} for ident, unit in kb.measures.items()], pk="id"
         )
-        db["scale_measures"].insert_all(
+        db.table("scale_measures").insert_all(
             kb.scale_measures,
             pk=("scale", "measure"),
             foreign_keys=[("scale", "scales", "id"), ("measure", "measures", "id")],
         )
-        db["topics"].insert_all(kb.topics, pk="id")
-        db["subjects"].insert_all(
+        db.table("topics").insert_all(kb.topics, pk="id")
+        db.table("subjects").insert_all(
             _without_lines(kb.subjects),
             pk="id",
             columns={"scale": str, "position": int},
             foreign_keys=[("scale", "scales", "id")],
         )
-        db["topic_subjects"].insert_all(
+        db.table("topic_subjects").insert_all(
             kb.topic_subjects,
             pk=("topic", "subject"),
             columns={"scale": str},
@@ -107,18 +107,20 @@ def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
                 ("scale", "scales", "id"),
             ],
         )
-        db["derived_measures"].insert_all(
+        db.table("derived_measures").insert_all(
             kb.derived, pk="id", foreign_keys=[("topic", "topics", "id")]
         )
-        db["glossary"].insert_all(kb.glossary, pk="id", foreign_keys=[("source", "sources", "id")])
-        db["names"].insert_all(
+        db.table("glossary").insert_all(
+            kb.glossary, pk="id", foreign_keys=[("source", "sources", "id")]
+        )
+        db.table("names").insert_all(
             [
                 {"kind": n.kind, "id": n.id, "lang": n.lang, "form": n.form, "text": n.text}
                 for n in kb.names
             ],
             pk=("kind", "id", "lang", "form"),
         )
-        db["observations"].insert_all(
+        db.table("observations").insert_all(
             [
                 {
                     "topic": o.topic,
@@ -148,16 +150,16 @@ def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
                 ("source", "sources", "id"),
             ],
         )
-        db["lexicon"].insert_all(kb.lexicon, pk=("concept", "lang", "form"), replace=True)
-        db["morphology"].insert_all(
+        db.table("lexicon").insert_all(kb.lexicon, pk=("concept", "lang", "form"), replace=True)
+        db.table("morphology").insert_all(
             kb.morphology, columns={"position": int}, pk=("lang", "slot", "suffix"), replace=True
         )
         # The lookups the bot makes: by wave (rankings, overviews) and by
         # subject across waves (changes); the primary key covers the rest.
-        db["observations"].create_index(["topic", "wave", "measure"])
-        db["observations"].create_index(["topic", "subject", "measure"])
-        db["names"].create_index(["lang", "kind"])
-        db["meta"].insert_all(
+        db.table("observations").create_index(["topic", "wave", "measure"])
+        db.table("observations").create_index(["topic", "subject", "measure"])
+        db.table("names").create_index(["lang", "kind"])
+        db.table("meta").insert_all(
             [
                 {"key": "schema_version", "value": str(SCHEMA_VERSION)},
                 {"key": "built_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},

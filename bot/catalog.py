@@ -98,7 +98,7 @@ class Catalog:
 def _months_between(start: str, end: str) -> list[tuple[int, int]]:
     year, month = map(int, start.split("-"))
     last = tuple(map(int, end.split("-")))
-    spans = []
+    spans: list[tuple[int, int]] = []
     while (year, month) <= last and len(spans) < 24:
         spans.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)

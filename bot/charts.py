@@ -153,6 +153,7 @@ def render_png(spec: ChartSpec) -> bytes:
         matplotlib.use("Agg")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     labels = [_wrap(label, LABEL_WRAP, LABEL_MAX_LINES) for label in spec.labels]
     extra_lines = sum(label.count("\n") for label in labels)
@@ -166,7 +167,9 @@ def render_png(spec: ChartSpec) -> bytes:
         # between concurrent renders and never freed.
         figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
         # A margin so the longest label and the last value do not touch the image edge.
-        figure.get_layout_engine().set(w_pad=0.15, h_pad=0.12)
+        layout = figure.get_layout_engine()
+        if isinstance(layout, ConstrainedLayoutEngine):
+            layout.set(w_pad=0.15, h_pad=0.12)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         _draw(axes, spec, labels)
@@ -190,10 +193,10 @@ def _draw(axes: Axes, spec: ChartSpec, labels: list[str]) -> None:
     after_rows = [row + half / 2 for row in rows]
     axes.barh(before_rows, spec.before, height=half, color=COLOR_BEFORE, label=spec.series[0])
     axes.barh(after_rows, spec.values, height=half, color=COLOR_AFTER, label=spec.series[1])
-    for row, value, value_text in zip(before_rows, spec.before, spec.before_texts, strict=True):
-        _value_label(axes, value, row, value_text, COLOR_MUTED, "normal")
-    for row, value, value_text in zip(after_rows, spec.values, spec.value_texts, strict=True):
-        _value_label(axes, value, row, value_text, COLOR_TEXT, "bold")
+    for at, value, value_text in zip(before_rows, spec.before, spec.before_texts, strict=True):
+        _value_label(axes, value, at, value_text, COLOR_MUTED, "normal")
+    for at, value, value_text in zip(after_rows, spec.values, spec.value_texts, strict=True):
+        _value_label(axes, value, at, value_text, COLOR_TEXT, "bold")
     legend = axes.legend(
         loc="lower left",
         bbox_to_anchor=(0.0, 1.0),
@@ -300,7 +303,8 @@ def _fit_width(figure: Any, text: Text) -> None:
         right = text.get_window_extent(renderer).x1
         if right <= limit:
             return
-        text.set_fontsize(text.get_fontsize() * 0.97 * (limit - left) / (right - left))
+        size = float(text.get_fontsize())
+        text.set_fontsize(size * 0.97 * (limit - left) / (right - left))
 
 
 class ChartCache:
@@ -383,7 +387,8 @@ class ProcessRenderer:
                     max_tasks_per_child=self.charts_per_worker,
                 )
             pool = self._pool
-        return pool.submit(render_png, spec).result()
+        png: bytes = pool.submit(render_png, spec).result()
+        return png
 
     def close(self) -> None:
         with self._lock:

@@ -10,8 +10,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
 EXAMPLES = """examples:
   senim ask "How much do people trust the police?"
@@ -102,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _engine():
+def _engine() -> Engine | None:
     from bot.engine import Engine
     from bot.store import StoreUnavailable
 

@@ -38,7 +38,7 @@ class Lookup:
         reading = self.catalog.questionnaire.by_topic.get(topic)
         if every:
             return self.catalog.measures_of(topic, subject)
-        if reading is not None and query.group in reading.groups:
+        if reading is not None and query.group is not None and query.group in reading.groups:
             return reading.groups[query.group]
         if reading is not None and reading.default:
             return (reading.default,)

@@ -72,7 +72,7 @@ class _LineLoader(yaml.SafeLoader):
     """A safe loader that remembers the line of every mapping, for messages."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping[LINE] = node.start_mark.line + 1
     return mapping
@@ -92,8 +92,9 @@ _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 def line_of(data: bytes | str, position: int) -> int:
     """The 1-based line of a byte (or character) offset."""
-    newline = b"\n" if isinstance(data, bytes) else "\n"
-    return data.count(newline, 0, max(0, position)) + 1  # type: ignore[arg-type]
+    if isinstance(data, bytes):
+        return data.count(b"\n", 0, max(0, position)) + 1
+    return data.count("\n", 0, max(0, position)) + 1
 
 
 class _Reader:
@@ -403,11 +404,11 @@ def _load_topics(reader: _Reader, root: Path, kb: Knowledge) -> dict[tuple[str, 
         topic_id = str(topic.get("id", ""))
         kb.names += reader.names(path, topic, "topic", topic_id)
         subjects = topic.get("subjects")
-        scale = topic.get("scale")
+        topic_scale = topic.get("scale")
         if subjects == "institutions":
             members = [(ident, scale_of) for ident, scale_of in institutions]
         elif subjects == "regions":
-            members = [(ident, scale) for ident in regions]
+            members = [(ident, topic_scale) for ident in regions]
         elif isinstance(subjects, list):
             members = []
             for ident in map(str, subjects):
@@ -415,12 +416,14 @@ def _load_topics(reader: _Reader, root: Path, kb: Knowledge) -> dict[tuple[str, 
                     reader.problem(
                         path, topic[LINE], f"unknown subject '{ident}' in topic '{topic_id}'"
                     )
-                members.append((ident, scale))
+                members.append((ident, topic_scale))
         else:
             reader.problem(path, topic[LINE], "subjects must be institutions, regions or a list")
             members = []
-        if subjects != "institutions" and scale not in scale_ids:
-            reader.problem(path, topic[LINE], f"unknown scale '{scale}' for topic '{topic_id}'")
+        if subjects != "institutions" and topic_scale not in scale_ids:
+            reader.problem(
+                path, topic[LINE], f"unknown scale '{topic_scale}' for topic '{topic_id}'"
+            )
         for ident, subject_scale in members:
             kb.topic_subjects.append({"topic": topic_id, "subject": ident, "scale": subject_scale})
         kb.topics.append(
@@ -432,9 +435,9 @@ def _load_topics(reader: _Reader, root: Path, kb: Knowledge) -> dict[tuple[str, 
     reader.unique_ids(path, derived, "derived measure")
     for position, record in enumerate(derived):
         ident = str(record.get("id", ""))
-        topic = str(record.get("topic", ""))
-        if topic not in topic_ids:
-            reader.problem(path, record[LINE], f"unknown topic '{topic}'")
+        of_topic = str(record.get("topic", ""))
+        if of_topic not in topic_ids:
+            reader.problem(path, record[LINE], f"unknown topic '{of_topic}'")
         parts = record.get("sum_of")
         if not isinstance(parts, list) or not parts:
             reader.problem(path, record[LINE], f"derived measure '{ident}' needs sum_of")
@@ -443,7 +446,12 @@ def _load_topics(reader: _Reader, root: Path, kb: Knowledge) -> dict[tuple[str, 
             if str(part) not in kb.measures:
                 reader.problem(path, record[LINE], f"unknown measure '{part}' in sum_of")
         kb.derived.append(
-            {"id": ident, "topic": topic, "sum_of": ",".join(map(str, parts)), "position": position}
+            {
+                "id": ident,
+                "topic": of_topic,
+                "sum_of": ",".join(map(str, parts)),
+                "position": position,
+            }
         )
         kb.names += reader.names(path, record, "derived", ident)
     return scale_units
@@ -859,11 +867,14 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
             reader.problem(path, line, f"{where}: {error}")
             return None
 
+    def line_of_record(value: Any, default: int) -> int:
+        found = value.get(LINE) if isinstance(value, dict) else None
+        return found if isinstance(found, int) else default
+
     signals = {}
     for name in names:
         value = signal_data[name]
-        line = value.get(LINE, plan[LINE]) if isinstance(value, dict) else plan[LINE]
-        signals[name] = condition(value, line, f"signal '{name}'")
+        signals[name] = condition(value, line_of_record(value, plan[LINE]), f"signal '{name}'")
 
     compiled_topics = []
     seen_topics: set[str] = set()
@@ -896,7 +907,7 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
         compiled["default"] = None if default is None else str(default)
         compiled["measures"] = []
         for rule in entry.get("measures") or []:
-            rule_line = rule.get(LINE, line) if isinstance(rule, dict) else line
+            rule_line = line_of_record(rule, line)
             measure = str(rule.get("measure")) if isinstance(rule, dict) else ""
             if measure not in measures:
                 reader.problem(path, rule_line, f"'{measure}' is not a measure of '{topic}'")
@@ -914,7 +925,7 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
             compiled["groups"][str(name)] = [str(m) for m in members]
         compiled["rules"] = []
         for rule in entry.get("rules") or []:
-            rule_line = rule.get(LINE, line) if isinstance(rule, dict) else line
+            rule_line = line_of_record(rule, line)
             if not isinstance(rule, dict) or ("group" in rule) == ("measure" in rule):
                 reader.problem(path, rule_line, "a rule names one group or one measure")
                 continue

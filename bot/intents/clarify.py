@@ -50,14 +50,25 @@ def _option_text(option: Query, p: Phrases) -> str:
 
 def topic_options(wave: str, p: Phrases) -> tuple[Query, ...]:
     """For a wave named alone ("2023?"): the headline of each kind, in that wave."""
-    pinned = {"waves": (wave,), "waves_named": True}
+    waves = (wave,)
     bodies_topic, bodies = p.catalog.of_role(BODIES)
-    options = [Query(Intent.RANKING, topic=bodies_topic, subjects=bodies, order="desc", **pinned)]
+    options = [
+        Query(
+            Intent.RANKING,
+            topic=bodies_topic,
+            subjects=bodies,
+            order="desc",
+            waves=waves,
+            waves_named=True,
+        )
+    ]
     for role in (SHARES, REASONS):
         topic = p.catalog.questionnaire.topic(role)
         if topic is not None:
             subjects = p.catalog.sole_subject(topic)
-            options.append(Query(Intent.VALUE, topic=topic, subjects=subjects, **pinned))
+            options.append(
+                Query(Intent.VALUE, topic=topic, subjects=subjects, waves=waves, waves_named=True)
+            )
     return tuple(options)
 
 

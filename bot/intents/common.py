@@ -158,23 +158,25 @@ def chart_of(answer: Answer, p: Phrases, heading_text: str) -> ChartSpec | None:
         rows = tuple(row for row in rows if row.previous is not None)
         if not rows:
             return None
-    shared = {
-        "title": heading_text,
-        "labels": tuple(label(row) for row in rows),
-        "values": tuple(float(row.figure.value) for row in rows),
-        "value_texts": tuple(p.value(row.figure) for row in rows),
-        "footnote": p.source_line(answer.sources),
-        "percent_axis": all(row.figure.unit == "percent" for row in rows),
-    }
+    labels = tuple(label(row) for row in rows)
+    values = tuple(float(row.figure.value) for row in rows)
+    texts = tuple(p.value(row.figure) for row in rows)
+    footnote = p.source_line(answer.sources)
+    percent_axis = all(row.figure.unit == "percent" for row in rows)
     if not change:
-        return ChartSpec(kind="bars", **shared)
+        return ChartSpec(
+            "bars", heading_text, labels, values, texts, footnote, percent_axis=percent_axis
+        )
+    before = [row.previous for row in rows if row.previous is not None]
     return ChartSpec(
-        kind="change",
-        before=tuple(float(row.previous.value) for row in rows if row.previous is not None),
-        before_texts=tuple(p.value(row.previous) for row in rows if row.previous is not None),
-        series=(
-            p.wave(answer.base_wave or "", short=True),
-            p.wave(answer.wave or "", short=True),
-        ),
-        **shared,
+        "change",
+        heading_text,
+        labels,
+        values,
+        texts,
+        footnote,
+        before=tuple(float(figure.value) for figure in before),
+        before_texts=tuple(p.value(figure) for figure in before),
+        series=(p.wave(answer.base_wave or "", short=True), p.wave(answer.wave or "", short=True)),
+        percent_axis=percent_axis,
     )

@@ -48,7 +48,7 @@ def compile_condition(
     """The condition as tuples; ConditionError names what is wrong with it."""
     if not isinstance(data, Mapping) or not data:
         raise ConditionError(f"a condition must be a mapping of {', '.join(KEYS)}")
-    parts = []
+    parts: list[Compiled] = []
     for key, value in data.items():
         if key == "__line__":
             continue
@@ -149,7 +149,7 @@ def positive_cues(condition: Compiled, signals: Mapping[str, Compiled]) -> set[s
     return set()
 
 
-def to_json(condition: Compiled) -> Any:
+def to_json(condition: Any) -> Any:
     """A compiled condition as JSON (frozensets as sorted lists), for the store."""
     if isinstance(condition, frozenset):
         return sorted(condition)

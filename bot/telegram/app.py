@@ -8,6 +8,7 @@ import logging
 import re
 import secrets
 import signal
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +89,15 @@ class PatientRateLimiter(AIORateLimiter):
     * 4xx errors (bad requests, a blocked bot) are never repeated.
     """
 
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
         delay = 0.5
         for attempt in range(1, ATTEMPTS + 1):
             try:
@@ -113,8 +122,9 @@ class PatientRateLimiter(AIORateLimiter):
         raise AssertionError("unreachable")
 
 
+JSONDict = dict[str, Any]
 SenimApplication = Application[
-    ExtBot[None], SenimContext, dict[Any, Any], dict[Any, Any], Services, Any
+    ExtBot[int], SenimContext, dict[Any, Any], dict[Any, Any], Services, Any
 ]
 
 
@@ -322,7 +332,7 @@ async def _start(application: SenimApplication, settings: Settings) -> None:
         raise StartupError(f"cannot start: {error.strerror or error}") from None
 
 
-async def _no_webhook(bot: ExtBot) -> None:
+async def _no_webhook(bot: ExtBot[int]) -> None:
     """Polling and a webhook exclude each other (Telegram answers 409 to getUpdates)."""
     try:
         await bot.delete_webhook(drop_pending_updates=False)

@@ -37,17 +37,17 @@ class Services:
         return self.locks.setdefault(chat_id, asyncio.Lock())
 
 
-class SenimContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
+class SenimContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], Services]):
     """A CallbackContext that knows the update it was made for, for the chat's language."""
 
-    update: Update | None = None
+    for_update: Update | None = None
 
     @classmethod
     def from_update(
         cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
     ) -> SenimContext:
         context = super().from_update(update, application)
-        context.update = update if isinstance(update, Update) else None
+        context.for_update = update if isinstance(update, Update) else None
         return context
 
     @property
@@ -56,14 +56,14 @@ class SenimContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
 
     @property
     def state(self) -> dict[str, Any]:
-        chat = self.update.effective_chat if self.update else None
+        chat = self.for_update.effective_chat if self.for_update else None
         return self.senim.states.get(chat.id) if chat is not None else {}
 
     @property
     def lang(self) -> str:
         """The language of commands and buttons: the chat's choice (/language), else the
         user's Telegram language, else English."""
-        return ui_language(self.update, self.state)
+        return ui_language(self.for_update, self.state)
 
     @property
     def t(self) -> Translator:

@@ -192,7 +192,7 @@ async def answer_text(update: Update, context: SenimContext) -> None:
             return  # group chatter not meant for the bot
     with senim.typing.while_answering(context.bot, message.chat_id):
         async with senim.turn(message.chat_id):
-            reply = ask_engine(context, text)
+            reply = ask_engine(context, text or "")
             remember(senim, message.chat_id, reply)  # first: the user may follow up at once
             await send(context, message.chat_id, reply)
 

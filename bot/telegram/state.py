@@ -45,7 +45,8 @@ class ChatStates:
     def get(self, chat_id: int) -> dict[str, Any]:
         """A copy of the chat's state; {} for a chat never seen."""
         with self._lock:
-            return _copy(self._chats.get(_key(chat_id), {}))
+            state: dict[str, Any] = _copy(self._chats.get(_key(chat_id), {}))
+            return state
 
     def update(self, chat_id: int, *, durable: bool = True, **fields: Any) -> None:
         """Merge fields into the chat's state (None deletes a key) and persist.
@@ -122,7 +123,8 @@ class ChatStates:
         problem = _shape_problem(data)
         if problem:
             return self._set_aside(problem)
-        return data["chats"]
+        chats: dict[str, dict[str, Any]] = data["chats"]
+        return chats
 
     def _set_aside(self, problem: str) -> dict[str, dict[str, Any]]:
         """Keep a bad file for inspection and start empty: losing chat state beats not starting."""

@@ -86,15 +86,15 @@ class JsonRequest(BaseRequest):
         self._media_write_timeout = media_write_timeout
         self._pool_size = connection_pool_size
         self._slots = asyncio.Semaphore(connection_pool_size)
-        self._client: httpx.AsyncClient | None = None
+        self._http: httpx.AsyncClient | None = None
 
     @property
     def read_timeout(self) -> float | None:
         return self._read_timeout
 
     async def initialize(self) -> None:
-        if self._client is None or self._client.is_closed:
-            self._client = httpx.AsyncClient(
+        if self._http is None or self._http.is_closed:
+            self._http = httpx.AsyncClient(
                 limits=httpx.Limits(max_connections=self._pool_size),
                 # The semaphore queues requests, so the pool itself never makes one wait.
                 timeout=httpx.Timeout(
@@ -106,7 +106,7 @@ class JsonRequest(BaseRequest):
             )
 
     async def shutdown(self) -> None:
-        client, self._client = self._client, None
+        client, self._http = self._http, None
         if client is not None:
             await client.aclose()
 
@@ -120,7 +120,7 @@ class JsonRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        client = self._client
+        client = self._http
         if client is None or client.is_closed:
             raise RuntimeError("this JsonRequest is not initialized")
         files = request_data is not None and request_data.contains_files
