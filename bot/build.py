@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     problems: list[Problem]
-    written: Path | None
     counts: dict[str, int]
 
     @property
@@ -43,7 +42,7 @@ def build(knowledge_dir: Path, db_path: Path | None, *, check_only: bool = False
     kb, problems = load_knowledge(knowledge_dir)
     counts = _counts(kb)
     if problems or check_only or db_path is None:
-        return BuildResult(problems, None, counts)
+        return BuildResult(problems, counts)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp_name = tempfile.mkstemp(
         prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent
@@ -56,7 +55,7 @@ def build(knowledge_dir: Path, db_path: Path | None, *, check_only: bool = False
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    return BuildResult([], db_path, counts)
+    return BuildResult([], counts)
 
 
 def _counts(kb: Knowledge) -> dict[str, int]:

@@ -26,6 +26,11 @@ DOMAIN = "messages"
 PREFERRED_ORDER = ("kk", "ru", "en")
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogs where it is translated later (a table of them)."""
+    return message
+
+
 class CatalogMissing(RuntimeError):
     pass
 

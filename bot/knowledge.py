@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
+from bot.i18n import LANGUAGES
 from bot.model import Figure
 
-LANGUAGES = ("kk", "ru", "en")
 UNITS = ("percent", "count", "years")
 # The release says rows may not add to 100 "because of rounding"; the largest
 # published gap is 0.1, so 0.3 leaves room without hiding a mistyped figure.

@@ -41,9 +41,9 @@ Design notes
   ``editMessageText`` / ``editMessageCaption`` / ``editMessageReplyMarkup`` /
   ``deleteMessage`` use it and fail like Telegram does (``message to edit not found``,
   ``message is not modified: ...``, ``message can't be edited``).
-* **Formatting.**  ``parse_mode`` ``HTML``, ``MarkdownV2`` and ``Markdown`` are parsed into
+* **Formatting.**  ``parse_mode`` ``HTML`` (the only mode Senim uses) is parsed into
   plain text plus ``entities`` like Telegram does, and malformed markup fails with
-  ``400 Bad Request: can't parse entities: ...`` (e.g. an unescaped ``.`` in MarkdownV2 or an
+  ``400 Bad Request: can't parse entities: ...`` (e.g. an
   unsupported ``<div>`` in HTML).  Text is trimmed, and empty or too long texts/captions
   fail as on Telegram.  Pass ``parse_entities=False`` to skip all of this.
 * **Calls.**  Every request with the right token is recorded as a :class:`Call` (also
@@ -425,7 +425,7 @@ def parse_request_params(
 
 
 # --------------------------------------------------------------------------------------
-# Text formatting (HTML / MarkdownV2 / Markdown) -> plain text + entities
+# Text formatting (HTML) -> plain text + entities
 # --------------------------------------------------------------------------------------
 
 
@@ -616,209 +616,6 @@ _MDV2_NAMES = {
     "code": "Code",
     "pre": "Pre",
 }
-
-
-@dataclass
-class _OpenMd:
-    kind: str
-    start: int
-    index: int  # position in the source, for error messages
-    language: str = ""
-
-
-def _md_read_url(text: str, i: int) -> tuple[str, int]:
-    """Read ``(url)`` starting at ``text[i] == '('``; returns (url, index after ')')."""
-    chars: list[str] = []
-    j = i + 1
-    while j < len(text):
-        if text[j] == "\\" and j + 1 < len(text):
-            chars.append(text[j + 1])
-            j += 2
-            continue
-        if text[j] == ")":
-            return "".join(chars), j + 1
-        chars.append(text[j])
-        j += 1
-    raise _ParseError(f"Can't find end of a URL at byte offset {_byte_offset(text, i)}")
-
-
-def parse_markdown_v2(text: str) -> tuple[str, list[JSONDict]]:
-    """Parse MarkdownV2; raises ``_ParseError`` like Telegram would."""
-    out = _Out()
-    stack: list[_OpenMd] = []
-    quote: tuple[str, int] | None = None  # (kind, start) of the open block quotation
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        top = stack[-1].kind if stack else None
-        if top in ("code", "pre"):
-            if char == "\\" and i + 1 < n and text[i + 1] in "`\\":
-                out.add(text[i + 1])
-                i += 2
-            elif char == "`" and (top == "code" or text.startswith("```", i)):
-                opened = stack.pop()
-                if opened.kind == "pre" and opened.language:
-                    out.entity("pre", opened.start, language=opened.language)
-                else:
-                    out.entity(opened.kind, opened.start)
-                i += 1 if top == "code" else 3
-            else:
-                out.add(char)
-                i += 1
-            continue
-        at_line_start = i == 0 or text[i - 1] == "\n"
-        if at_line_start:
-            expandable = text.startswith("**>", i)
-            if expandable or char == ">":
-                if quote is None:
-                    quote = ("expandable_blockquote" if expandable else "blockquote", out.pos)
-                i += 3 if expandable else 1
-                continue
-            if quote is not None:  # the quotation ended on the previous line
-                out.entity(quote[0], quote[1], end=out.pos - 1)  # without the newline
-                quote = None
-        if char == "\\" and i + 1 < n and 0 < ord(text[i + 1]) <= 126:
-            out.add(text[i + 1])
-            i += 2
-            continue
-        if char == "\n":
-            out.add(char)
-            i += 1
-            continue
-        if (
-            quote is not None
-            and quote[0] == "expandable_blockquote"
-            and text.startswith("||", i)
-            and (i + 2 == n or text[i + 2] == "\n")
-        ):
-            i += 2
-            continue
-        if char == "`":
-            if text.startswith("```", i):
-                opened = _OpenMd("pre", out.pos, i)
-                j = i + 3
-                newline = text.find("\n", j)
-                first_line = text[j:newline] if newline != -1 else None
-                if first_line is not None and re.fullmatch(r"[\w+#.-]*", first_line):
-                    opened.language = first_line
-                    j = newline + 1
-                stack.append(opened)
-                i = j
-                continue
-            stack.append(_OpenMd("code", out.pos, i))
-            i += 1
-            continue
-        token = text[i : i + 2] if text[i : i + 2] in ("__", "||") else char
-        if token in _MDV2_TOGGLES:
-            kind = _MDV2_TOGGLES[token]
-            if stack and stack[-1].kind == kind:
-                opened = stack.pop()
-                out.entity(kind, opened.start)
-            elif token == "|":
-                raise _reserved(char)
-            else:
-                stack.append(_OpenMd(kind, out.pos, i))
-            i += len(token)
-            continue
-        if char == "!" and text.startswith("![", i):
-            stack.append(_OpenMd("custom_emoji", out.pos, i))
-            i += 2
-            continue
-        if char == "[":
-            stack.append(_OpenMd("text_link", out.pos, i))
-            i += 1
-            continue
-        if char == "]" and stack and stack[-1].kind in ("text_link", "custom_emoji"):
-            opened = stack.pop()
-            if i + 1 < n and text[i + 1] == "(":
-                url, i = _md_read_url(text, i + 1)
-            else:
-                url, i = "", i + 1
-            if opened.kind == "custom_emoji":
-                emoji = re.fullmatch(r"tg://emoji\?id=(\d+)", url)
-                if not emoji:
-                    raise _ParseError("Custom emoji URL must have an emoji identifier")
-                out.entity("custom_emoji", opened.start, custom_emoji_id=emoji.group(1))
-            elif url:
-                out.entity("text_link", opened.start, url=url)
-            continue
-        if char in _MDV2_RESERVED:
-            raise _reserved(char)
-        out.add(char)
-        i += 1
-    if stack:
-        opened = stack[-1]
-        raise _ParseError(
-            f"Can't find end of {_MDV2_NAMES.get(opened.kind, opened.kind)} entity at byte "
-            f"offset {_byte_offset(text, opened.index)}"
-        )
-    if quote is not None:
-        out.entity(quote[0], quote[1])
-    return out.result()
-
-
-def _reserved(char: str) -> _ParseError:
-    return _ParseError(
-        f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
-    )
-
-
-def parse_markdown(text: str) -> tuple[str, list[JSONDict]]:
-    """Parse legacy Markdown (``*bold*``, ``_italic_``, ```code```, ``[text](url)``)."""
-    out = _Out()
-    i, n = 0, len(text)
-    kinds = {"*": "bold", "_": "italic"}
-    while i < n:
-        char = text[i]
-        if char == "\\" and i + 1 < n and text[i + 1] in "*_`[":
-            out.add(text[i + 1])
-            i += 2
-            continue
-        if char in kinds or char == "`":
-            if text.startswith("```", i):
-                end = text.find("```", i + 3)
-                if end == -1:
-                    raise _unclosed_md(text, i)
-                body = text[i + 3 : end]
-                language = ""
-                first, newline, rest = body.partition("\n")
-                if newline and first and re.fullmatch(r"[\w+#.-]+", first):
-                    language, body = first, rest
-                start = out.pos
-                out.add(body)
-                if language:
-                    out.entity("pre", start, language=language)
-                else:
-                    out.entity("pre", start)
-                i = end + 3
-                continue
-            end = text.find(char, i + 1)
-            if end == -1:
-                raise _unclosed_md(text, i)
-            start = out.pos
-            out.add(text[i + 1 : end])
-            out.entity(kinds.get(char, "code"), start)
-            i = end + 1
-            continue
-        if char == "[":
-            match = re.match(r"\[([^\]]*)\]\(([^)]*)\)", text[i:])
-            if match:
-                start = out.pos
-                out.add(match.group(1))
-                out.entity("text_link", start, url=match.group(2))
-                i += match.end()
-                continue
-            if text.find("]", i) == -1:
-                raise _unclosed_md(text, i)
-        out.add(char)
-        i += 1
-    return out.result()
-
-
-def _unclosed_md(text: str, index: int) -> _ParseError:
-    return _ParseError(
-        f"Can't find end of the entity starting at byte offset {_byte_offset(text, index)}"
-    )
 
 
 def _trim(text: str, entities: list[JSONDict]) -> tuple[str, list[JSONDict]]:
@@ -1899,11 +1696,8 @@ class FakeBotAPI:
                 raise _bad_request("can't parse entities JSON object")
             parsed: list[JSONDict] = list(entities)
         elif self.parse_entities and parse_mode:
-            parser = {
-                "html": parse_html,
-                "markdownv2": parse_markdown_v2,
-                "markdown": parse_markdown,
-            }.get(parse_mode.lower())
+            # Senim sends HTML only; a Markdown mode here is a bug worth a loud failure.
+            parser = {"html": parse_html}.get(parse_mode.lower())
             if parser is None:
                 raise _bad_request(f"unsupported parse_mode {parse_mode}")
             try:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.i18n import LANGUAGES
 from bot.nlu.lexicon import Sense
 from bot.nlu.normalize import Token
 
-LANGS = ("kk", "ru", "en")
+LANGS = LANGUAGES  # the reply languages; the rules below know their scripts
 KAZAKH_LATIN = frozenset("ǵğńñúüūýıáäóöş")
 
 

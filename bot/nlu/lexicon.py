@@ -129,6 +129,15 @@ class Lexicon:
             self._add(Entry(concept, lang), form)
         self._finish()
 
+    def _index_endings(self) -> None:
+        """Endings by length, for both constructors: a word is checked against ~5
+        slices, not ~50 endings."""
+        self.ending_sets = {lang: frozenset(items) for lang, items in self.endings.items()}
+        self.ending_lengths = {
+            lang: tuple(sorted({len(e) for e in items}, reverse=True))
+            for lang, items in self.endings.items()
+        }
+
     def _finish(self) -> None:
         self._fuzzy_pool: dict[int, list[str]] | None = None  # built on the first typo
         self._fuzzy_choices: dict[tuple[int, int], list[str]] = {}
@@ -213,11 +222,7 @@ class Lexicon:
             {slot: [Suffix(t, frozenset(a)) for t, a in xs] for slot, xs in data["kk"].items()},
         )
         lexicon.endings = {lang: tuple(v) for lang, v in data["endings"].items()}
-        lexicon.ending_sets = {lang: frozenset(v) for lang, v in lexicon.endings.items()}
-        lexicon.ending_lengths = {
-            lang: tuple(sorted({len(e) for e in v}, reverse=True))
-            for lang, v in lexicon.endings.items()
-        }
+        lexicon._index_endings()
         lexicon.loose = {lang: (v[0], v[1]) for lang, v in data["loose"].items()}
         lexicon.abbreviations = defaultdict(
             set, {b: set(v) for b, v in data["abbreviations"].items()}
@@ -239,12 +244,7 @@ class Lexicon:
                 self.kk[slot].append(Suffix(skeleton(suffix), frozenset(after.split(","))))
         for lang, items in endings.items():
             self.endings[lang] = tuple(sorted(set(items), key=lambda e: (-len(e), e)))
-        # Endings by length: a word is checked against ~5 slices, not ~50 endings.
-        self.ending_sets = {lang: frozenset(items) for lang, items in endings.items()}
-        self.ending_lengths = {
-            lang: tuple(sorted({len(e) for e in items}, reverse=True))
-            for lang, items in endings.items()
-        }
+        self._index_endings()
         for lang in ("kk", "ru", "en"):
             self.loose[lang] = (
                 settings.get((lang, "loose_stem_min"), 99),

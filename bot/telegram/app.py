@@ -173,11 +173,8 @@ def _register(application: SenimApplication) -> None:
     add = application.add_handler
     edits = filters.UpdateType.EDITED_MESSAGE | filters.UpdateType.EDITED_CHANNEL_POST
     # Edits are ignored, commands included: an edited "/start" is not a new greeting.
-    add(CommandHandler("start", handlers.start, filters=~edits))
-    add(CommandHandler("help", handlers.help_command, filters=~edits))
-    add(CommandHandler("language", handlers.language_command, filters=~edits))
-    add(CommandHandler("about", handlers.about_command, filters=~edits))
-    add(CommandHandler("forget", handlers.forget_command, filters=~edits))
+    for name, callback, _description in handlers.COMMANDS:
+        add(CommandHandler(name, callback, filters=~edits))
     add(CallbackQueryHandler(handlers.button))
     add(InlineQueryHandler(handlers.inline_query))
     add(MessageHandler(filters.TEXT & ~filters.COMMAND & ~edits, handlers.answer_text))
@@ -226,13 +223,7 @@ async def _introduce(application: SenimApplication) -> None:
         senim.engine.bot_username = bot.username
     for lang in (*LANGUAGES, None):
         t = translator(lang or DEFAULT_LANGUAGE)
-        commands = [
-            BotCommand("start", t.gettext("Start, with example questions")),
-            BotCommand("help", t.gettext("What I know and how to ask")),
-            BotCommand("language", t.gettext("Language of commands and buttons")),
-            BotCommand("about", t.gettext("The survey, its method and sources")),
-            BotCommand("forget", t.gettext("Delete what I keep about this chat")),
-        ]
+        commands = [BotCommand(name, t.gettext(about)) for name, _, about in handlers.COMMANDS]
         description = t.gettext(
             "Senim answers questions about the Bureau of National Statistics survey of "
             "public trust in the police, prosecutors, courts and other bodies, in Kazakh, "

@@ -27,7 +27,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.conversation import query_from_data, query_to_data
 from bot.engine import Engine, Reply
-from bot.i18n import LANGUAGES, translator
+from bot.i18n import LANGUAGES, N_, translator
 from bot.model import Intent, Query
 from bot.telegram.context import SenimContext, Services
 from bot.telegram.html import to_html, to_text
@@ -325,6 +325,18 @@ async def _send_chart(update: Update, context: SenimContext, query: Query) -> st
         caption = html.escape(spec.title, quote=False)
     await context.bot.send_photo(chat.id, photo=png, caption=caption, filename="senim.png")
     return None
+
+
+# -- the command menu ----------------------------------------------------------------------
+
+# (command, handler, what the menu says of it): registered and published from this one table.
+COMMANDS = (
+    ("start", start, N_("Start, with example questions")),
+    ("help", help_command, N_("What I know and how to ask")),
+    ("language", language_command, N_("Language of commands and buttons")),
+    ("about", about_command, N_("The survey, its method and sources")),
+    ("forget", forget_command, N_("Delete what I keep about this chat")),
+)
 
 
 # -- inline mode ---------------------------------------------------------------------------
