@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.charts import ChartSpec
 from bot.figures import Lookup, change, sources_of
-from bot.intents.base import AnswerType
 from bot.intents.common import (
+    FigureAnswer,
     breakdown_step,
-    chart_of,
     compare_step,
     heading,
-    no_figures,
     scale_note,
-    with_source,
 )
-from bot.model import Answer, Intent, Line, Message, Option, Query, Row
+from bot.model import Answer, Intent, Line, Option, Query, Row
 from bot.phrases import Phrases, spans
 from bot.questionnaire import BODIES
 
@@ -101,23 +97,21 @@ def change_lines(answer: Answer, p: Phrases) -> list[Line]:
     return lines
 
 
-class Change(AnswerType):
+class Change(FigureAnswer):
     intents = (Intent.CHANGE,)
     code = "c"
 
     def lookup(self, query: Query, look: Lookup) -> Answer:
         return between(query, look)
 
-    def render(self, answer: Answer, p: Phrases) -> Message:
-        if not answer.rows:
-            return no_figures(answer, p)
-        return with_source(answer, p, change_lines(answer, p))
+    def heading(self, answer: Answer, p: Phrases) -> str:
+        return change_heading(answer, p)
+
+    def lines(self, answer: Answer, p: Phrases) -> list[Line]:
+        return change_lines(answer, p)
 
     def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
         return (*breakdown_step(query, p), *compare_step(query, p))
-
-    def chart(self, answer: Answer, p: Phrases) -> ChartSpec | None:
-        return chart_of(answer, p, change_heading(answer, p))
 
 
 ANSWER = Change()

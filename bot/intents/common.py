@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.charts import ChartSpec
+from bot.intents.base import AnswerType
 from bot.model import Answer, Intent, Lacking, Line, Message, Option, Query, Row, Span
 from bot.phrases import Phrases, lower_first, sentence
 from bot.questionnaire import BODIES, PLACES
@@ -102,6 +103,25 @@ def scale_note(answer: Answer, p: Phrases) -> list[Line]:
         answer=lower_first(p.measure(topic, agreeing[0], measure)),
     )
     return [(), (Span(sentence(text)),)]
+
+
+class FigureAnswer(AnswerType):
+    """An answer that states figures: a heading and lines of them, then the source; no
+    rows at all is said as missing figures. Drawn with the same heading."""
+
+    def heading(self, answer: Answer, p: Phrases) -> str:
+        return title(answer, p)
+
+    def lines(self, answer: Answer, p: Phrases) -> list[Line]:
+        raise NotImplementedError
+
+    def render(self, answer: Answer, p: Phrases) -> Message:
+        if not answer.rows:
+            return no_figures(answer, p)
+        return with_source(answer, p, self.lines(answer, p))
+
+    def chart(self, answer: Answer, p: Phrases) -> ChartSpec | None:
+        return chart_of(answer, p, self.heading(answer, p))
 
 
 # -- next steps ----------------------------------------------------------------------------

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from bot.charts import ChartSpec
 from bot.figures import Lookup
-from bot.intents.base import AnswerType
 from bot.intents.common import (
+    FigureAnswer,
     change_step,
-    chart_of,
     heading,
-    no_figures,
     scale_note,
     title,
-    with_source,
 )
 from bot.intents.value import at_wave
-from bot.model import Answer, Intent, Line, Message, Option, Query, Span
+from bot.model import Answer, Intent, Line, Option, Query, Span
 from bot.phrases import Phrases, spans, upper_first
 from bot.questionnaire import BODIES, PLACES
 
@@ -77,23 +73,21 @@ def ranked_lines(answer: Answer, p: Phrases) -> list[Line]:
     return lines
 
 
-class Ranking(AnswerType):
+class Ranking(FigureAnswer):
     intents = (Intent.RANKING,)
     code = "r"
 
     def lookup(self, query: Query, look: Lookup) -> Answer:
         return ordered(query, look)
 
-    def render(self, answer: Answer, p: Phrases) -> Message:
-        if not answer.rows:
-            return no_figures(answer, p)
-        return with_source(answer, p, ranked_lines(answer, p))
+    def heading(self, answer: Answer, p: Phrases) -> str:
+        return ranking_heading(answer, p)
+
+    def lines(self, answer: Answer, p: Phrases) -> list[Line]:
+        return ranked_lines(answer, p)
 
     def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
         return tuple(change_step(query, p))
-
-    def chart(self, answer: Answer, p: Phrases) -> ChartSpec | None:
-        return chart_of(answer, p, ranking_heading(answer, p))
 
 
 ANSWER = Ranking()

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.charts import ChartSpec
 from bot.figures import Lookup, sources_of
-from bot.intents.base import AnswerType
 from bot.intents.common import (
+    FigureAnswer,
     breakdown_step,
     change_step,
-    chart_of,
     compare_step,
     heading,
-    no_figures,
     row_line,
     title,
-    with_source,
 )
-from bot.model import Answer, Intent, Line, Message, Option, Query, Row, Span
+from bot.model import Answer, Intent, Line, Option, Query, Row, Span
 from bot.phrases import Phrases
 from bot.questionnaire import BODIES
 
@@ -54,17 +50,15 @@ def figure_lines(answer: Answer, p: Phrases) -> list[Line]:
     return lines
 
 
-class Value(AnswerType):
+class Value(FigureAnswer):
     intents = (Intent.VALUE,)
     code = "v"
 
     def lookup(self, query: Query, look: Lookup) -> Answer:
         return at_wave(query, look, context=True)
 
-    def render(self, answer: Answer, p: Phrases) -> Message:
-        if not answer.rows:
-            return no_figures(answer, p)
-        return with_source(answer, p, figure_lines(answer, p))
+    def lines(self, answer: Answer, p: Phrases) -> list[Line]:
+        return figure_lines(answer, p)
 
     def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
         return (*breakdown_step(query, p), *change_step(query, p), *compare_step(query, p))
@@ -75,9 +69,6 @@ class Value(AnswerType):
         if role == BODIES and len(query.subjects) == 1:
             return replace(query, intent=Intent.BREAKDOWN, measure=None)
         return query
-
-    def chart(self, answer: Answer, p: Phrases) -> ChartSpec | None:
-        return chart_of(answer, p, title(answer, p))
 
 
 ANSWER = Value()

@@ -128,21 +128,21 @@ async def start(update: Update, context: SenimContext) -> None:
             message.chat_id,
             escaped(context.t.gettext("This link no longer opens an answer. Ask me again:")),
         )
-    greeting = engine.say(Intent.GREETING, lang)
-    await send_html(
-        context, message.chat_id, to_html(greeting.message), examples_markup(engine, lang)
-    )
+    await say_with_examples(context, message.chat_id, Intent.GREETING)
 
 
 async def help_command(update: Update, context: SenimContext) -> None:
     """Say what Senim knows, with examples."""
     message = update.effective_message
     if message is not None:
-        engine, lang = context.senim.engine, context.lang
-        reply = engine.say(Intent.HELP, lang)
-        await send_html(
-            context, message.chat_id, to_html(reply.message), examples_markup(engine, lang)
-        )
+        await say_with_examples(context, message.chat_id, Intent.HELP)
+
+
+async def say_with_examples(context: SenimContext, chat_id: int, intent: Intent) -> None:
+    """A greeting or help, with the example questions as buttons."""
+    engine, lang = context.senim.engine, context.lang
+    reply = engine.say(intent, lang)
+    await send_html(context, chat_id, to_html(reply.message), examples_markup(engine, lang))
 
 
 async def language_command(update: Update, context: SenimContext) -> None:
