@@ -8,8 +8,6 @@ import pytest
 
 from bot.ask import as_json
 from bot.conversation import Conversation
-from bot.links import MAX_PAYLOAD, decode, encode
-from bot.model import Intent, Query
 from bot.telegram.html import to_html
 from tests.conftest import lexicon_of
 
@@ -252,63 +250,6 @@ def test_every_reply_fits_a_telegram_message_and_names_its_source(engine):
 def test_user_text_is_never_echoed_unescaped(engine):
     reply = engine.ask("<b>police</b> in <script>alert(1)</script> 2019")
     assert "<script>" not in to_html(reply.message) and "<b>police" not in to_html(reply.message)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "How much do people trust the police?",
-        "full breakdown for courts in 2023",
-        "Как изменилось доверие к судам?",
-        "Кому больше доверяют: полиции или судам?",
-        "Which region has the most crimes?",
-        "сколько преступлений в Шымкенте",
-        "how safe do people feel",
-        "why do people feel unsafe",
-        "how many households were surveyed",
-        "least trusted body in autumn 2023",
-        "which body lost the most trust",
-        "sample size and age range of the survey",
-    ],
-)
-def test_share_links_pin_the_query_and_replay_the_same_figures(engine, question):
-    reply = engine.ask(question)
-    payload = reply.payload
-    assert payload is not None and len(payload) <= MAX_PAYLOAD
-    assert all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in payload)
-    replayed = engine.reply_to(engine.decode(payload), "kk")
-    assert replayed.figures == reply.figures
-    assert engine.link(payload) == f"https://t.me/SenimTestBot?start={payload}"
-
-
-@pytest.mark.parametrize(
-    "payload",
-    [
-        "",
-        "garbage",
-        "IzTtrust",
-        "IvTarmy",
-        "IvTtrustSarmy",
-        "IvTtrustW9901",
-        "IvIv",
-        "x" * 65,
-        "IvTtrustOsideways",
-    ],
-)
-def test_malformed_or_stale_payloads_decode_to_nothing(engine, payload):
-    assert decode(payload, engine.catalog) is None
-
-
-def test_a_link_for_a_named_wave_differs_from_a_pinned_latest_one(engine):
-    named = encode(
-        Query(
-            Intent.VALUE, topic="trust", subjects=("police",), waves=("2024-04",), waves_named=True
-        ),
-        engine.catalog,
-    )
-    pinned = encode(Query(Intent.VALUE, topic="trust", subjects=("police",)), engine.catalog)
-    assert named == "IvTtrustSpoliceW2404" and pinned == "IvTtrustSpoliceP2404"
-    assert decode(pinned, engine.catalog).waves_named is False
 
 
 def test_derived_values_are_exact_decimals(engine):

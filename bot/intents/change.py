@@ -12,7 +12,8 @@ from bot.intents.common import (
     heading,
     scale_note,
 )
-from bot.model import Answer, Intent, Line, Option, Query, Row
+from bot.intents.not_available import refusal
+from bot.model import Answer, Intent, Lacking, Line, Message, Option, Query, Row
 from bot.phrases import Phrases, spans
 from bot.questionnaire import BODIES
 
@@ -31,6 +32,8 @@ def between(query: Query, look: Lookup) -> Answer:
             base, wave = wave, later[0] if later else wave
         else:
             base = previous.id
+    if base == wave:  # one wave (a link made by hand): nothing to compare it with
+        return Answer(query, wave=wave)
     rows = []
     for subject in query.subjects:
         for measure in look.measures(query, subject):
@@ -103,6 +106,14 @@ class Change(FigureAnswer):
 
     def lookup(self, query: Query, look: Lookup) -> Answer:
         return between(query, look)
+
+    def render(self, answer: Answer, p: Phrases) -> Message:
+        if not answer.rows and len(p.catalog.topic_waves.get(answer.query.topic or "", ())) < 2:
+            lacking = Query(
+                Intent.NOT_AVAILABLE, topic=answer.query.topic, lacking=Lacking("change")
+            )
+            return Message.of(refusal(lacking, p))
+        return super().render(answer, p)
 
     def heading(self, answer: Answer, p: Phrases) -> str:
         return change_heading(answer, p)

@@ -55,6 +55,7 @@ class Poller:
         self.timeout = timeout
         self.give_up_after = give_up_after
         self.offset: int | None = None  # the next update_id to ask for (confirms earlier ones)
+        self._polled = False
 
     async def run(self) -> None:
         """Poll until cancelled; raises PollingFailed only for a token that stays rejected."""
@@ -104,13 +105,17 @@ class Poller:
             log.warning("could not confirm the last updates (%s)", reason(error))
 
     async def _get_updates(self) -> list[Any]:
-        kwargs: dict[str, Any] = {"timeout": self.timeout, "limit": BATCH}
+        # The first poll returns at once: what queued while the bot was down is answered
+        # without waiting a long poll out, and a start is seen to work at once.
+        timeout = self.timeout if self.offset is not None or self._polled else 0
+        self._polled = True
+        kwargs: dict[str, Any] = {"timeout": timeout, "limit": BATCH}
         if self.offset is not None:
             kwargs["offset"] = self.offset
         if self.allowed_updates is not None:
             kwargs["allowed_updates"] = self.allowed_updates
         result = await self.bot.do_api_request(
-            "getUpdates", api_kwargs=kwargs, read_timeout=self.timeout + 10
+            "getUpdates", api_kwargs=kwargs, read_timeout=timeout + 10
         )
         return result if isinstance(result, list) else []
 
