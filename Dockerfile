@@ -16,13 +16,11 @@ COPY bot ./bot
 COPY knowledge ./knowledge
 COPY locales ./locales
 
-# Installed in place (-e) so bot/ finds knowledge/ and locales/ beside it (bot.i18n
-# looks for locales/ next to the package, with no variable to point it elsewhere; a plain
-# `pip install .` puts bot/ in site-packages and every reply fails on a missing catalog).
+# A plain install: the wheel carries knowledge/ and locales/ (pyproject: force-include).
 # The store is built now, so the container starts answering at once and never writes
 # /app. Matplotlib's font cache is built now too, in a directory the bot user may write
 # (otherwise it warns and rebuilds the cache in a temp dir on every start).
-RUN pip install -e . \
+RUN pip install . \
     && senim build \
     && python -m compileall -q bot \
     && useradd --system --home-dir /app --shell /usr/sbin/nologin senim \
