@@ -59,7 +59,11 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example: senim build --knowledge knowledge --db var/senim.sqlite3",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    build.add_argument("--knowledge", type=Path, help="knowledge directory (default: ./knowledge)")
+    build.add_argument(
+        "--knowledge",
+        type=Path,
+        help="knowledge directory (default: $SENIM_KNOWLEDGE, else the knowledge/ Senim ships)",
+    )
     build.add_argument(
         "--db", type=Path, help="store path (default: $SENIM_DB or var/senim.sqlite3)"
     )

@@ -27,3 +27,23 @@ def test_every_knowledge_file_is_in_the_readme():
     knowledge = Path(__file__).resolve().parent.parent / "knowledge"
     for path in knowledge.glob("*.yaml"):
         assert f"`{path.name}`" in README, f"README does not describe knowledge/{path.name}"
+
+
+def _body(text: str) -> str:
+    """A contract without its title block (the copy adds a note under the title)."""
+    return text.split("## Names", 1)[1]
+
+
+def test_the_contract_in_docs_is_the_shared_one():
+    docs = Path(__file__).resolve().parent.parent / "docs" / "CONTRACT.md"
+    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "CONTRACT.md"
+    assert "## Names" in docs.read_text(encoding="utf-8")
+    if shared.is_file():  # beside a checkout (CI has it; a plain clone need not)
+        assert _body(docs.read_text(encoding="utf-8")) == _body(shared.read_text(encoding="utf-8"))
+
+
+def test_the_readme_links_only_files_a_clone_has():
+    repo = Path(__file__).resolve().parent.parent
+    for target in __import__("re").findall(r"\]\(([^)#]+)\)", README):
+        if not target.startswith(("http://", "https://")):
+            assert (repo / target).exists(), f"README links {target}, which a clone lacks"
