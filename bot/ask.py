@@ -20,13 +20,23 @@ def as_json(engine: Engine, reply: Reply) -> dict[str, object]:
         "question": reply.question,
         "lang": reply.lang,
         "intent": str(reply.intent),
-        "figures": [figure_json(figure) for figure in reply.figures],
+        "figures": _figures_json(reply),
         "text": to_text(reply.message),
         "link": engine.link(reply.payload),
     }
     if reply.message.options:
         data["options"] = [option.text for option in reply.message.options]
     return data
+
+
+def _figures_json(reply: Reply) -> list[dict[str, object]]:
+    # A message always goes with the same figures (the engine memoises them together), so
+    # their JSON is kept with its other renderings (Message.shown). Read-only.
+    shown = reply.message.shown
+    found: list[dict[str, object]] | None = shown.get("figures_json")
+    if found is None:
+        found = shown["figures_json"] = [figure_json(figure) for figure in reply.figures]
+    return found
 
 
 def figure_json(figure: Figure) -> dict[str, object]:

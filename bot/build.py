@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
-import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.knowledge import Knowledge, Problem, load_knowledge
 from bot.store import SCHEMA_VERSION, Store, StoreBroken, StoreUnavailable
 
 if TYPE_CHECKING:
+    import logging
+
+    from bot.knowledge import Knowledge, Problem
     from bot.nlu.lexicon import Lexicon
 
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml", ".csv")
-log = logging.getLogger(__name__)
+
+
+def _log() -> logging.Logger:
+    # logging, tempfile, YAML and sqlite-utils are imported only when a store is built:
+    # a one-shot `senim ask` opens one and must start in well under half a second.
+    import logging
+
+    return logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +45,14 @@ def build(knowledge_dir: Path, db_path: Path | None, *, check_only: bool = False
     place only when complete, so readers see the old store or the new one,
     never a half-written one, and a failed build leaves the old store alone.
     """
+    from bot.knowledge import load_knowledge  # YAML: only a build pays for it
+
     kb, problems = load_knowledge(knowledge_dir)
     counts = _counts(kb)
     if problems or check_only or db_path is None:
         return BuildResult(problems, counts)
+    import tempfile
+
     db_path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp_name = tempfile.mkstemp(
         prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent
@@ -66,6 +76,8 @@ def _counts(kb: Knowledge) -> dict[str, int]:
 
 
 def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
+    from datetime import UTC, datetime
+
     import sqlite_utils  # heavy import: only the build pays for it
 
     db = sqlite_utils.Database(path, recreate=True)
@@ -219,7 +231,7 @@ def open_store(knowledge_dir: Path, db_path: Path) -> tuple[Store, Lexicon]:
     try:
         return _checked(db_path)
     except StoreBroken as broken:
-        log.info("the store at %s is unusable (%s); rebuilding it", db_path, broken)
+        _log().info("the store at %s is unusable (%s); rebuilding it", db_path, broken)
         _rebuild(knowledge_dir, db_path, reason=f"unusable ({broken})", replace_broken=True)
     try:
         return _checked(db_path)
@@ -262,18 +274,18 @@ def _rebuild(
         result = build(knowledge_dir, db_path)
     except OSError as error:  # e.g. a read-only install: serve the store that is there
         if usable_old:
-            log.warning("could not rebuild the store (%s); using the previous one", error)
+            _log().warning("could not rebuild the store (%s); using the previous one", error)
             return
         raise StoreUnavailable(
             f"the store at {db_path} is {reason}, and it cannot be written: "
             f"{error.strerror or error}"
         ) from None
     if result.ok:
-        log.info("built the store at %s (%s)", db_path, reason)
+        _log().info("built the store at %s (%s)", db_path, reason)
         return
     problems = [str(p) for p in result.problems]
     if usable_old:
-        log.warning("knowledge/ has %d problem(s); using the previous store", len(problems))
+        _log().warning("knowledge/ has %d problem(s); using the previous store", len(problems))
         return
     raise StoreUnavailable(
         f"the store at {db_path} is {reason}, and {knowledge_dir} does not build "

@@ -28,7 +28,13 @@ class Conversation:
 @lru_cache(maxsize=4096)
 def query_to_data(query: Query) -> dict[str, Any]:
     """A Query as JSON (read-only: shared between chats)."""
-    return asdict(query)
+    return _without_hash(asdict(query))
+
+
+def _without_hash(data: dict[str, Any]) -> dict[str, Any]:
+    data.pop("_hash", None)
+    data["options"] = [_without_hash(option) for option in data.get("options") or ()]
+    return data
 
 
 def query_from_data(data: Any) -> Query | None:

@@ -6,9 +6,9 @@ features -> the first claim -> Query -> its answer type: lookup -> render -> Mes
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from bot.catalog import Catalog
-from bot.charts import ChartSpec
 from bot.config import Settings
 from bot.figures import Lookup
 from bot.i18n import LANGUAGES
@@ -17,11 +17,14 @@ from bot.links import decode, encode
 from bot.memo import Memo
 from bot.model import Answer, Figure, Intent, Message, Query
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.normalize import clean, without_surrogates
+from bot.nlu.normalize import MAX_QUESTION_CHARS, clean, without_surrogates
 from bot.nlu.parse import Parsed, Parser
 from bot.phrases import Phrases
 from bot.questionnaire import PLACES, Questionnaire
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.charts import ChartSpec
 
 # Budgets in bytes (estimated per entry by the weights below; measured in
 # benchmarks/hostile_input.py): a few MB each, whatever people send.
@@ -80,7 +83,9 @@ class Engine:
         # Keyed on the cleaned text (at most MAX_QUESTION_CHARS) and bounded by size, so
         # that long or endless distinct questions cannot grow memory (README, "Memory").
         self._parse: Memo[ParseKey, Parsed] = Memo(
-            lambda key: self.parser.parse(*key), PARSE_BUDGET, _parse_weight
+            lambda key: self.parser.parse(clean(key[0]), key[1], key[2]),
+            PARSE_BUDGET,
+            _parse_weight,
         )
         self._rendered: Memo[tuple[Query, str], Rendered] = Memo(
             lambda key: self._render(*key), RENDER_BUDGET, _render_weight
@@ -117,7 +122,10 @@ class Engine:
     ) -> Reply:
         """Answer one question; lang forces the reply language, lang_hint breaks ties."""
         question = without_surrogates(question)  # echoed in replies and JSON: must encode
-        parsed = self._parse((clean(question), context, lang or lang_hint))
+        # Keyed on the question as asked when it is within the cut (cleaning costs more
+        # than the lookup), else on the cut text: either way at most MAX_QUESTION_CHARS.
+        key = question if len(question) <= MAX_QUESTION_CHARS else clean(question)
+        parsed = self._parse((key, context, lang or lang_hint))
         reply_lang = lang if lang in LANGUAGES else parsed.lang
         return self.reply_to(parsed.query, reply_lang, question)
 

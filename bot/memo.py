@@ -9,6 +9,7 @@ the budget.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -33,12 +34,15 @@ class Memo(Generic[K, V]):
         self._lock = threading.Lock()  # the bot answers on one loop; tests and tools on threads
 
     def __call__(self, key: K) -> V:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
+        # A hit takes no lock: dict reads and move_to_end are atomic under the GIL, and a
+        # key dropped in between by another thread only means a recency update is lost.
+        found = self._entries.get(key)
+        if found is not None:
+            with contextlib.suppress(KeyError):
                 self._entries.move_to_end(key)
-                self.hits += 1
-                return found[0]
+            self.hits += 1
+            return found[0]
+        with self._lock:
             self.misses += 1
         value = self._func(key)  # outside the lock: the work itself may be slow
         size = self._weight(key)

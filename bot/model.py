@@ -6,8 +6,9 @@ Answer) and the reply as any transport shows it (Message).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Any
 
 from bot.intents.names import NO_FIGURES, Intent
 
@@ -60,10 +61,23 @@ class Query:
     lacking: Lacking | None = None
     asked: str | None = None
     options: tuple[Query, ...] = ()
+    # Queries key the engine's memos, so their hash is asked for on every question:
+    # computed once (a dataclass recomputes it from all fields every time).
+    _hash: int | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        cached = self._hash
+        if cached is None:
+            cached = hash(tuple(getattr(self, name) for name in _QUERY_FIELDS))
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
     @property
     def states_figures(self) -> bool:
         return self.intent not in NO_FIGURES
+
+
+_QUERY_FIELDS = tuple(f.name for f in fields(Query) if f.compare)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +172,9 @@ class Message:
     options: tuple[Option, ...] = ()
     steps: tuple[Option, ...] = ()
     chart: bool = False
+    # A transport's renderings of this message (bot.telegram.html), made once: messages
+    # are memoised by the engine and shown many times. Not part of its value.
+    shown: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, *paragraphs: str | Line, options: tuple[Option, ...] = ()) -> Message:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 from datetime import date
+from functools import cached_property, lru_cache
 
 from bot.catalog import Catalog
 from bot.i18n import Translator, translator
@@ -23,12 +24,17 @@ _DOUBLE_STOP = re.compile(r"(?<=\w)\.\.(?!\.)")
 def spans(template: str, bold: set[str], **values: object) -> Line:
     """A translated template filled in, the fields named in `bold` as bold spans."""
     line: list[Span] = []
-    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+    for literal, field in _pieces(template):
         if literal:
             line.append(Span(literal))
         if field is not None:
             line.append(Span(str(values[field]), bold=field in bold))
     return tuple(line)
+
+
+@lru_cache(maxsize=256)  # a few dozen templates, filled in for every list item
+def _pieces(template: str) -> tuple[tuple[str, str | None], ...]:
+    return tuple((literal, field) for literal, field, _, _ in string.Formatter().parse(template))
 
 
 def sentence(text: str) -> str:
@@ -56,7 +62,11 @@ class Phrases:
         self.store = store
         self.catalog = catalog
         self.lang = lang
-        self.t: Translator = translator(lang)
+
+    @cached_property
+    def t(self) -> Translator:
+        # Loaded on first use: a one-shot `senim ask` reads one language's catalog only.
+        return translator(self.lang)
 
     def gettext(self, message: str) -> str:
         return self.t.gettext(message)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.nlu.conditions import Compiled, Facts, from_json, holds, positive_cues
+from bot.nlu.conditions import Compiled, Facts, Predicate, from_json, positive_cues, predicate
 
 BODIES, PLACES, SHARES, REASONS, FACTS = "bodies", "places", "shares", "reasons", "facts"
 
@@ -51,13 +51,25 @@ class Questionnaire:
         self.ask_back_cues = frozenset(
             cue for r in self.readings if r.ask_back for cue in positive_cues(r.ask_back, {})
         )
+        self.domain_cues = self.topic_cues | self.ask_back_cues
+        # Each condition as a function, made once (by the identity of its tuple, which
+        # the readings keep for the questionnaire's life).
+        self._signal_tests: dict[str, Predicate] = {}
+        for name, condition in self.signals.items():
+            self._signal_tests[name] = predicate(condition, self._signal_tests)
+        self._tests: dict[int, Predicate] = {}
 
     @classmethod
     def from_json(cls, text: str) -> Questionnaire:
         return cls(json.loads(text))
 
     def holds(self, condition: Compiled | None, facts: Facts) -> bool:
-        return condition is not None and holds(condition, facts, self.signals)
+        if condition is None:
+            return False
+        test = self._tests.get(id(condition))
+        if test is None:
+            test = self._tests[id(condition)] = predicate(condition, self._signal_tests)
+        return test(facts)
 
     def topic(self, role: str) -> str | None:
         """The topic read in this role, if the questionnaire has one."""

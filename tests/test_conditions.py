@@ -107,3 +107,34 @@ def test_the_stored_form_evaluates_the_same():
     assert again == rule
     for question in (Words({"trust": [0]}), Words({"neg": [0], "safety": [3]}, {"fact/age"})):
         assert holds(again, question, {}) == holds(rule, question, {})
+
+
+def test_the_questionnaire_tests_agree_with_holds(engine):
+    """The questionnaire evaluates conditions as functions (bot.nlu.conditions.predicate);
+    on every golden question they answer as `holds` does."""
+    from bot.nlu.normalize import clean
+    from tests.golden_cases import load
+
+    q = engine.questionnaire
+    conditions = [
+        condition
+        for reading in q.readings
+        for condition in (
+            reading.asked_by,
+            reading.unless,
+            reading.said,
+            reading.ask_back,
+            *(when for _m, when in reading.measures),
+            *(when for _k, _t, when in reading.rules),
+        )
+        if condition is not None
+    ]
+    checked = 0
+    for name in ("kk", "ru", "en", "mixed"):
+        for conversation in load(name):
+            for case in conversation:
+                facts, _lang = engine.parser.analyser.analyse((clean(case.q), None))
+                for condition in conditions:
+                    assert q.holds(condition, facts) == holds(condition, facts, q.signals)
+                    checked += 1
+    assert checked > 10_000

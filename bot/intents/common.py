@@ -4,12 +4,15 @@ paragraph, the usual next steps, and the chart of a list of rows."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from bot.charts import ChartSpec
 from bot.intents.base import AnswerType
 from bot.model import Answer, Intent, Lacking, Line, Message, Option, Query, Row, Span
 from bot.phrases import Phrases, lower_first, sentence
 from bot.questionnaire import BODIES, PLACES
+
+if TYPE_CHECKING:
+    from bot.charts import ChartSpec
 
 
 def heading(text: str) -> Line:
@@ -162,6 +165,8 @@ def compare_step(query: Query, p: Phrases) -> list[Option]:
 
 def chart_of(answer: Answer, p: Phrases, heading_text: str) -> ChartSpec | None:
     """The rows as bars (one value each) or, for a change, pairs of bars."""
+    from bot.charts import ChartSpec  # only a chart pays for the chart module
+
     rows = answer.rows
     if not rows:
         return None

@@ -8,11 +8,13 @@ from bot.model import Answer, Intent, Message, Query, Span
 from bot.nlu.asked import INTENT_CUES, Asked, Claim
 from bot.phrases import Phrases
 
+TERM_BREAKERS = frozenset(INTENT_CUES)  # "rank the law enforcement bodies" is no definition
+
 
 def claim_term(a: Asked) -> Claim:
     """A glossary term, asked to be defined, or named without any topic or answer cue."""
     f = a.f
-    if f.glossary and (a.has("define") or not a.has(*a.q.topic_cues, *INTENT_CUES)):
+    if f.glossary and (a.has("define") or not a.has_any(a.q.topic_cues | TERM_BREAKERS)):
         return Query(Intent.GLOSSARY, term=f.glossary[0])
     return None
 

@@ -14,7 +14,7 @@ INTENTS = (Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.OUT_OF_SCOPE)
 
 def claim_off_topic(a: Asked) -> Claim:
     """ "What is the weather in Astana?": off topic, unless it names a body or a topic."""
-    if a.has("offtopic") and not (a.f.institutions or a.has(*a.q.topic_cues)):
+    if a.has("offtopic") and not (a.f.institutions or a.has_any(a.q.topic_cues)):
         return Query(Intent.OUT_OF_SCOPE)
     return None
 

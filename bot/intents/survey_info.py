@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.charts import ChartSpec
+from typing import TYPE_CHECKING
+
 from bot.figures import Lookup, sources_of
 from bot.intents.base import AnswerType
 from bot.intents.common import chart_of, heading, row_line
@@ -10,6 +11,9 @@ from bot.model import Answer, Intent, Line, Message, Query, Row, Span
 from bot.nlu.asked import Asked, Claim
 from bot.phrases import Phrases
 from bot.questionnaire import FACTS
+
+if TYPE_CHECKING:
+    from bot.charts import ChartSpec
 
 KINDS = ("sources", "method", "next_release", "release", "fieldwork")
 

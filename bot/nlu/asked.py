@@ -13,6 +13,8 @@ from bot.questionnaire import Questionnaire, Reading
 
 # Words that ask for a kind of answer rather than a topic.
 INTENT_CUES = ("change", "compare", "most", "least", "ranking", "breakdown")
+# Beyond topic words, these make a question more than "and X?": not a bare follow-up.
+ELLIPSIS_BREAKERS = frozenset({*INTENT_CUES, "poll", "define"})
 
 
 class NeedsContext:
@@ -45,6 +47,9 @@ class Asked:
         own = set(self.catalog.subjects.get(topic or "", ()))
         return tuple(s for s in (*self.f.institutions, *self.f.regions) if s in own)
 
+    def has_any(self, cues: frozenset[str]) -> bool:
+        return not self.f.cues.keys().isdisjoint(cues)
+
     @property
     def about_anything(self) -> bool:
         """Does the question touch anything the survey measures (or knows it does not)?"""
@@ -54,16 +59,14 @@ class Asked:
             or f.regions
             or f.reasons
             or f.facts
-            or f.has(*self.q.topic_cues, *self.q.ask_back_cues)
+            or self.has_any(self.q.domain_cues)
             or f.unavailable
         )
 
     @property
     def elliptical(self) -> bool:
         """Names a subject or a wave but not what about it: "а прокуратуре?", "Ақтөбеде?"."""
-        return not self.f.has(
-            *self.q.topic_cues, *self.q.ask_back_cues, "poll", *INTENT_CUES, "define"
-        )
+        return not (self.has_any(self.q.domain_cues) or self.has_any(ELLIPSIS_BREAKERS))
 
     def reading(self, role: str) -> Reading | None:
         return self.q.by_role.get(role)

@@ -20,7 +20,7 @@ problems are messages for `senim build`) and turns it into nested tuples, which
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, Protocol
 
 Compiled = tuple[Any, ...]
@@ -132,6 +132,40 @@ def holds(condition: Compiled, facts: Facts, signals: Mapping[str, Compiled]) ->
         return all(holds(inner, facts, signals) for inner in condition[1])
     if kind == "not":
         return not holds(condition[1], facts, signals)
+    raise ValueError(f"not a compiled condition: {condition!r}")
+
+
+Predicate = Callable[[Facts], bool]
+
+
+def predicate(condition: Compiled, signals: Mapping[str, Predicate]) -> Predicate:
+    """The condition as one function of a question's facts: what `holds` computes,
+    without interpreting the tuples on every question (the parser asks dozens of
+    conditions per question). `signals` may be filled in after: it is read at call time."""
+    kind = condition[0]
+    if kind == "cues":
+        names = condition[1]
+        return lambda facts: not facts.cues.keys().isdisjoint(names)
+    if kind == "all_cues":
+        names = condition[1]
+        return lambda facts: names <= facts.cues.keys()
+    if kind == "concepts":
+        names = condition[1]
+        return lambda facts: not facts.concepts.isdisjoint(names)
+    if kind == "signal":
+        name = condition[1]
+        return lambda facts: signals[name](facts)
+    if kind == "near":
+        return lambda facts: holds(condition, facts, {})
+    if kind == "any":
+        inner = tuple(predicate(part, signals) for part in condition[1])
+        return lambda facts: any(test(facts) for test in inner)
+    if kind == "all":
+        inner = tuple(predicate(part, signals) for part in condition[1])
+        return lambda facts: all(test(facts) for test in inner)
+    if kind == "not":
+        negated = predicate(condition[1], signals)
+        return lambda facts: not negated(facts)
     raise ValueError(f"not a compiled condition: {condition!r}")
 
 

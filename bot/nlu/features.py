@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from bot.memo import Memo
 from bot.nlu.language import detect
 from bot.nlu.lexicon import Lexicon, Sense
-from bot.nlu.normalize import Token, tokenize
+from bot.nlu.normalize import Token, tokens_of_clean
 
 YEARS = range(1990, 2101)
 # Words of one question searched as typos: a real question has a few; a paste of noise
@@ -56,7 +56,7 @@ class Analyser:
         )
 
     def _analyse(self, text: str, lang_hint: str | None) -> tuple[Features, str]:
-        tokens = tokenize(text)
+        tokens = tokens_of_clean(text)
         senses = []
         typos = 0  # words looked up as typos so far
         for token in tokens:

@@ -92,6 +92,7 @@ MAX_QUESTION_CHARS = 1000
 # definition, so it is neither cached nor matched (hostile input must not grow caches).
 MAX_WORD_CHARS = 40
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ANY_SURROGATE = _SURROGATE.search
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,8 @@ def clean(text: str) -> str:
 def without_surrogates(text: str) -> str:
     """Lone surrogates (from JSON "\\ud800" or a broken client) cannot be encoded as UTF-8:
     each becomes U+FFFD, so the text can be written anywhere."""
-    return _SURROGATE.sub("\ufffd", text)
+    # A search first: most text has none, and sub() would copy it anyway.
+    return _SURROGATE.sub("\ufffd", text) if _ANY_SURROGATE(text) else text
 
 
 # Entries, not bytes: a word is at most MAX_WORD_CHARS long, so an entry is a few hundred
@@ -160,7 +162,12 @@ def _make_token(word: str) -> Token:
 
 def tokenize(text: str) -> list[Token]:
     """Words of a question; hyphens split words (анти-коррупция = анти коррупция)."""
-    return [word_token(m.group(0)) for m in _TOKEN.finditer(clean(text).casefold())]
+    return tokens_of_clean(clean(text))
+
+
+def tokens_of_clean(text: str) -> list[Token]:
+    """tokenize() of a text already cleaned (the parser cleans each question once)."""
+    return [word_token(m.group(0)) for m in _TOKEN.finditer(text.casefold())]
 
 
 _token = lru_cache(maxsize=WORD_CACHE)(_make_token)

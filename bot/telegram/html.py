@@ -16,12 +16,19 @@ MORE = "…"
 
 def to_html(message: Message) -> str:
     """The message in Telegram HTML: bold spans in <b>, everything escaped."""
-    return "\n".join(_line_html(line) for line in fitted(message))
+    html_text: str | None = message.shown.get("html")
+    if html_text is None:
+        html_text = message.shown["html"] = "\n".join(_line_html(line) for line in fitted(message))
+    return html_text
 
 
 def to_text(message: Message) -> str:
     """The message as Telegram shows it (the same cut as to_html)."""
-    return "\n".join("".join(span.text for span in line) for line in fitted(message))
+    text: str | None = message.shown.get("text")
+    if text is None:
+        lines = fitted(message)
+        text = message.shown["text"] = "\n".join("".join(s.text for s in line) for line in lines)
+    return text
 
 
 def fitted(message: Message, limit: int = TELEGRAM_LIMIT) -> tuple[Line, ...]:
