@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
-from bot.store import SCHEMA_VERSION, Store, StoreBroken, StoreUnavailable
+from bot.store import Store, StoreBroken, StoreUnavailable, write_store
 
 if TYPE_CHECKING:
     import logging
@@ -28,8 +27,7 @@ def _log() -> logging.Logger:
     return logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class BuildResult:
+class BuildResult(NamedTuple):
     problems: list[Problem]
     counts: dict[str, int]
 
@@ -60,7 +58,11 @@ def build(knowledge_dir: Path, db_path: Path | None, *, check_only: bool = False
     os.close(handle)
     tmp = Path(tmp_name)
     try:
-        _write(kb, tmp, knowledge_dir)
+        meta = {
+            "lexicon_snapshot": _lexicon_snapshot(kb),
+            "questionnaire": json.dumps(kb.questionnaire),
+        }
+        write_store(tmp, kb, knowledge_dir, meta)
         os.replace(tmp, db_path)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -73,124 +75,6 @@ def _counts(kb: Knowledge) -> dict[str, int]:
     for observation in kb.observations:
         counts[observation.topic] = counts.get(observation.topic, 0) + 1
     return counts
-
-
-def _write(kb: Knowledge, path: Path, knowledge_dir: Path) -> None:
-    from datetime import UTC, datetime
-
-    import sqlite_utils  # heavy import: only the build pays for it
-
-    db = sqlite_utils.Database(path, recreate=True)
-    try:
-        db.conn.execute("PRAGMA foreign_keys = ON")
-        db.table("sources").insert_all(
-            _without_lines(kb.sources), pk="id", not_null={"kind", "published", "url", "title"}
-        )
-        db.table("waves").insert_all(
-            _without_lines(kb.waves),
-            pk="id",
-            foreign_keys=[("source", "sources", "id")],
-            not_null={"fieldwork_start", "fieldwork_end", "released", "source"},
-        )
-        db.table("scales").insert_all(kb.scales, pk="id")
-        db.table("measures").insert_all(
-            [{"id": ident, "unit": unit} for ident, unit in kb.measures.items()], pk="id"
-        )
-        db.table("scale_measures").insert_all(
-            kb.scale_measures,
-            pk=("scale", "measure"),
-            foreign_keys=[("scale", "scales", "id"), ("measure", "measures", "id")],
-        )
-        db.table("topics").insert_all(kb.topics, pk="id")
-        db.table("subjects").insert_all(
-            _without_lines(kb.subjects),
-            pk="id",
-            columns={"scale": str, "position": int},
-            foreign_keys=[("scale", "scales", "id")],
-        )
-        db.table("topic_subjects").insert_all(
-            kb.topic_subjects,
-            pk=("topic", "subject"),
-            columns={"scale": str},
-            foreign_keys=[
-                ("topic", "topics", "id"),
-                ("subject", "subjects", "id"),
-                ("scale", "scales", "id"),
-            ],
-        )
-        db.table("derived_measures").insert_all(
-            kb.derived, pk="id", foreign_keys=[("topic", "topics", "id")]
-        )
-        db.table("glossary").insert_all(
-            kb.glossary, pk="id", foreign_keys=[("source", "sources", "id")]
-        )
-        db.table("names").insert_all(
-            [
-                {"kind": n.kind, "id": n.id, "lang": n.lang, "form": n.form, "text": n.text}
-                for n in kb.names
-            ],
-            pk=("kind", "id", "lang", "form"),
-        )
-        db.table("observations").insert_all(
-            [
-                {
-                    "topic": o.topic,
-                    "subject": o.subject,
-                    "measure": o.measure,
-                    "wave": o.wave,
-                    # Exact as published ("66" stays 66, "3.0" stays 3.0); the REAL
-                    # column is for ordering, the text for stating the figure.
-                    "value": float(o.value),
-                    "value_text": str(o.value),
-                    "unit": o.unit,
-                    "source": o.source,
-                    "file": str(Path(o.file).relative_to(knowledge_dir.parent))
-                    if Path(o.file).is_relative_to(knowledge_dir.parent)
-                    else o.file,
-                    "line": o.line,
-                }
-                for o in kb.observations
-            ],
-            pk=("topic", "subject", "measure", "wave"),
-            not_null={"value", "value_text", "unit", "source"},
-            foreign_keys=[
-                ("topic", "topics", "id"),
-                ("subject", "subjects", "id"),
-                ("measure", "measures", "id"),
-                ("wave", "waves", "id"),
-                ("source", "sources", "id"),
-            ],
-        )
-        db.table("lexicon").insert_all(kb.lexicon, pk=("concept", "lang", "form"), replace=True)
-        db.table("morphology").insert_all(
-            kb.morphology, columns={"position": int}, pk=("lang", "slot", "suffix"), replace=True
-        )
-        # The lookups the bot makes: by wave (rankings, overviews) and by
-        # subject across waves (changes); the primary key covers the rest.
-        db.table("observations").create_index(["topic", "wave", "measure"])
-        db.table("observations").create_index(["topic", "subject", "measure"])
-        db.table("names").create_index(["lang", "kind"])
-        db.table("meta").insert_all(
-            [
-                {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-                {"key": "built_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
-                {"key": "knowledge_dir", "value": str(knowledge_dir)},
-                {"key": "lexicon_snapshot", "value": _lexicon_snapshot(kb)},
-                {"key": "questionnaire", "value": json.dumps(kb.questionnaire)},
-            ],
-            pk="key",
-        )
-        violations = db.conn.execute("PRAGMA foreign_key_check").fetchall()
-        if violations:
-            raise RuntimeError(f"foreign key violations in the new store: {violations[:5]}")
-        db.conn.commit()
-    finally:
-        db.conn.close()
-
-
-def _without_lines(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records as the store keeps them: the knowledge file line is for messages only."""
-    return [{k: v for k, v in record.items() if k != "line"} for record in records]
 
 
 def _lexicon_snapshot(kb: Knowledge) -> str:

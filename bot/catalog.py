@@ -3,16 +3,15 @@ and the questionnaire that reads questions onto them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from bot.domain import Wave
 from bot.questionnaire import Questionnaire
 from bot.store import Store
 
 
-@dataclass(frozen=True, slots=True)
-class Catalog:
+class Catalog(NamedTuple):
     waves: tuple[Wave, ...]  # oldest first
     topics: tuple[str, ...]
     subjects: dict[str, tuple[str, ...]]  # topic -> its subjects, in knowledge order

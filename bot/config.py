@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -30,8 +30,7 @@ DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_BOT_USERNAME = "SenimStatBot"
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     knowledge_dir: Path
     db_path: Path
     token: str | None

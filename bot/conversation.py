@@ -4,18 +4,19 @@ chat state that outlives the process."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
 from bot.engine import Reply
-from bot.model import Intent, Lacking, Query
+from bot.model import QUERY_FIELDS, Intent, Lacking, Query
 
 
-@dataclass(slots=True)
 class Conversation:
-    context: Query | None = None
-    lang: str | None = None
+    __slots__ = ("context", "lang")
+
+    def __init__(self, context: Query | None = None, lang: str | None = None) -> None:
+        self.context = context
+        self.lang = lang
 
     def remember(self, reply: Reply) -> None:
         """After a reply: its language, and its query unless it was small talk (a "thanks"
@@ -28,12 +29,10 @@ class Conversation:
 @lru_cache(maxsize=4096)
 def query_to_data(query: Query) -> dict[str, Any]:
     """A Query as JSON (read-only: shared between chats)."""
-    return _without_hash(asdict(query))
-
-
-def _without_hash(data: dict[str, Any]) -> dict[str, Any]:
-    data.pop("_hash", None)
-    data["options"] = [_without_hash(option) for option in data.get("options") or ()]
+    data: dict[str, Any] = {name: getattr(query, name) for name in QUERY_FIELDS}
+    data["intent"] = str(query.intent)
+    data["lacking"] = query.lacking._asdict() if query.lacking else None
+    data["options"] = [query_to_data(option) for option in query.options]
     return data
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Wave:
+class Wave(NamedTuple):
     id: str
     fieldwork_start: str  # YYYY-MM
     fieldwork_end: str  # YYYY-MM
@@ -16,8 +15,7 @@ class Wave:
     position: int
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     kind: str  # official_release | press_report
     published: str

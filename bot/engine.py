@@ -5,8 +5,8 @@ features -> the first claim -> Query -> its answer type: lookup -> render -> Mes
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.catalog import Catalog
 from bot.config import Settings
@@ -43,8 +43,7 @@ def _render_weight(key: tuple[Query, str]) -> int:
     return 3000 + 4 * len(lacking or "")  # the reply's lines
 
 
-@dataclass(frozen=True, slots=True)
-class Rendered:
+class Rendered(NamedTuple):
     """What a query's answer looks like in one language (memoised per query and language)."""
 
     figures: tuple[Figure, ...]
@@ -52,8 +51,7 @@ class Rendered:
     payload: str | None  # share-link payload
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
+class Reply(NamedTuple):
     question: str
     lang: str
     query: Query

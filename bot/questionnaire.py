@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.nlu.conditions import Compiled, Facts, Predicate, from_json, positive_cues, predicate
 
 BODIES, PLACES, SHARES, REASONS, FACTS = "bodies", "places", "shares", "reasons", "facts"
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """How the questions of one topic are read."""
 
     topic: str

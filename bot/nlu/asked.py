@@ -3,7 +3,7 @@ holds. Every claim (bot.intents.registry) reads a question through this."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.catalog import Catalog
 from bot.model import Query
@@ -26,8 +26,7 @@ NEEDS_CONTEXT = NeedsContext()
 Claim = Query | NeedsContext | None
 
 
-@dataclass(frozen=True, slots=True)
-class Asked:
+class Asked(NamedTuple):
     f: Features
     context: Query | None
     catalog: Catalog

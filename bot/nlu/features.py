@@ -6,8 +6,6 @@ what matched, and where: phrases first (longest first), then single words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from bot.memo import Memo
 from bot.nlu.language import detect
 from bot.nlu.lexicon import Lexicon, Sense
@@ -21,24 +19,40 @@ MAX_TYPO_WORDS = 12
 ANALYSIS_BUDGET = 8_000_000
 
 
-@dataclass(slots=True)
 class Features:
     """The concepts found in one question, with their positions. Shared by every parse
     of the same text (bot.memo): nothing after analysis may change it."""
 
-    institutions: list[str] = field(default_factory=list)
-    regions: list[str] = field(default_factory=list)
-    unavailable: list[tuple[str, str]] = field(default_factory=list)  # kind, id
-    cues: dict[str, list[int]] = field(default_factory=dict)
-    concepts: set[str] = field(default_factory=set)  # kind/id and kind, for conditions
-    months: set[int] = field(default_factory=set)
-    seasons: set[str] = field(default_factory=set)
-    years: list[int] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    facts: set[str] = field(default_factory=set)
-    glossary: list[str] = field(default_factory=list)
-    wave_words: list[str] = field(default_factory=list)  # as typed, for "no data for ..."
-    unknown: int = 0  # words the lexicon does not know at all (not even as everyday words)
+    __slots__ = (
+        "concepts",
+        "cues",
+        "facts",
+        "glossary",
+        "institutions",
+        "months",
+        "reasons",
+        "regions",
+        "seasons",
+        "unavailable",
+        "unknown",
+        "wave_words",
+        "years",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.institutions: list[str] = []
+        self.regions: list[str] = []
+        self.unavailable: list[tuple[str, str]] = []  # kind, id
+        self.cues: dict[str, list[int]] = {}
+        self.concepts: set[str] = set()  # kind/id and kind, for conditions
+        self.months: set[int] = set()
+        self.seasons: set[str] = set()
+        self.years: list[int] = []
+        self.reasons: list[str] = []
+        self.facts: set[str] = set()
+        self.glossary: list[str] = []
+        self.wave_words: list[str] = []  # as typed, for "no data for ..."
+        self.unknown = 0  # words the lexicon does not know at all (not even everyday ones)
 
     def has(self, *cues: str) -> bool:
         return any(cue in self.cues for cue in cues)

@@ -13,9 +13,8 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.nlu.normalize import (
     MAX_WORD_CHARS,
@@ -38,20 +37,17 @@ class SnapshotError(ValueError):
     """A stored lexicon snapshot that does not parse (a garbled or foreign store)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     concept: str  # kind/id, e.g. institution/police, cue/trust
     lang: str
 
 
-@dataclass(frozen=True, slots=True)
-class Phrase:
+class Phrase(NamedTuple):
     words: tuple[str, ...]  # bases, one per word
     entry: Entry
 
 
-@dataclass(frozen=True, slots=True)
-class Sense:
+class Sense(NamedTuple):
     """What one question word can be: lexicon bases, and language evidence."""
 
     bases: frozenset[str]  # for single-word concepts: the exact form wins when there is one
@@ -64,8 +60,7 @@ class Sense:
 UNKNOWN = Sense(frozenset(), frozenset(), frozenset(), None, False)
 
 
-@dataclass(frozen=True, slots=True)
-class Suffix:
+class Suffix(NamedTuple):
     text: str
     after: frozenset[str]
 

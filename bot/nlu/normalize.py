@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 
@@ -95,8 +95,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _ANY_SURROGATE = _SURROGATE.search
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str  # casefolded surface form
     key: str  # Cyrillic skeleton (transliterated when the word is Latin)
     latin: str | None  # the Latin form, for English matching; None for Cyrillic

@@ -9,7 +9,8 @@ ids (topics and measures come from knowledge/questionnaire.yaml through the cata
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from bot.catalog import Catalog
 from bot.intents import not_available, small_talk
@@ -26,8 +27,7 @@ SEASONS = {"spring": {3, 4, 5}, "summer": {6, 7, 8}, "autumn": {9, 10, 11}, "win
 WAVELESS = frozenset({*small_talk.INTENTS, Intent.NOT_AVAILABLE, Intent.CLARIFY, Intent.GLOSSARY})
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     query: Query
     lang: str
 
