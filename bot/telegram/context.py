@@ -41,6 +41,7 @@ class SenimContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], 
     """A CallbackContext that knows the update it was made for, for the chat's language."""
 
     for_update: Update | None = None
+    _state: dict[str, Any] | None = None
 
     @classmethod
     def from_update(
@@ -56,8 +57,12 @@ class SenimContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], 
 
     @property
     def state(self) -> dict[str, Any]:
-        chat = self.for_update.effective_chat if self.for_update else None
-        return self.senim.states.get(chat.id) if chat is not None else {}
+        """The chat's stored state as the update found it (read once per update: a
+        handler reads it before it writes)."""
+        if self._state is None:
+            chat = self.for_update.effective_chat if self.for_update else None
+            self._state = self.senim.states.get(chat.id) if chat is not None else {}
+        return self._state
 
     @property
     def lang(self) -> str:
