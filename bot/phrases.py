@@ -49,7 +49,8 @@ def upper_first(name: str) -> str:
 
 
 def lower_first(label: str) -> str:
-    """A label quoted inside a sentence: "Trust" -> "trust", but "KNB" stays."""
+    """A label quoted inside a sentence: "Distrust in total" -> "distrust in total", but
+    "KNB" stays."""
     if len(label) > 1 and label[1].islower():
         return label[0].lower() + label[1:]
     return label
