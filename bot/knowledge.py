@@ -19,6 +19,7 @@ import yaml
 
 from bot.i18n import LANGUAGES
 from bot.model import Figure
+from bot.nlu.normalize import WILDCARDS
 
 UNITS = ("percent", "count", "years")
 # The release says rows may not add to 100 "because of rounding"; the largest
@@ -692,8 +693,11 @@ def _optional(value: Any) -> str | None:
 
 
 # Concept kinds the lexicon may name, and how their ids are checked.
-CUE_KINDS = ("cue", "month", "season", "marker", "glossary")
-MARKER_KIND = "marker"  # language markers: words of one language, not concepts
+CUE_KINDS = ("cue", "month", "season", "marker", "filler", "number", "glossary")
+# Words of one language that name nothing: language markers and fillers (a language
+# may have none of its own in a list).
+WORD_KINDS = ("marker", "filler")
+# (Phrases may stand bot.nlu.normalize.WILDCARDS for a number: never a form alone.)
 
 
 def _load_lexicon(
@@ -740,11 +744,15 @@ def _load_lexicon(
                 )
                 continue
             seen[concept] = (reader.rel(path), line)
+            if kind.startswith("unavailable_"):
+                # How a refusal names it, in the case its sentence needs (see the
+                # lexicon README): "о доверии к армии", "армияға сенім туралы".
+                kb.names += reader.names(path, record, kind, ident)
             for lang in LANGUAGES:
                 forms = record.get(lang)
-                if forms is None and kind == MARKER_KIND:
+                if forms is None and kind in WORD_KINDS:
                     continue
-                if not isinstance(forms, list) or (not forms and kind != MARKER_KIND):
+                if not isinstance(forms, list) or (not forms and kind not in WORD_KINDS):
                     reader.problem(path, line, f"concept '{concept}' has no {lang} forms")
                     continue
                 listed: set[str] = set()
@@ -753,6 +761,16 @@ def _load_lexicon(
                     if not text or text == "*" or (text.endswith("*") and len(text) < 5):
                         reader.problem(
                             path, line, f"concept '{concept}': form '{text}' is too short"
+                        )
+                        continue
+                    chunks = text.split()
+                    wild = [c for c in chunks if c.startswith("@")]
+                    if any(c not in WILDCARDS for c in wild) or (wild and len(chunks) == 1):
+                        reader.problem(
+                            path,
+                            line,
+                            f"concept '{concept}': form '{text}': a phrase may stand "
+                            f"{' or '.join(WILDCARDS)} for a number, beside words",
                         )
                         continue
                     if text.casefold() in listed:
@@ -955,11 +973,28 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
         if glossary is not None and str(glossary) not in {g["id"] for g in kb.glossary}:
             reader.problem(path, line, f"unknown glossary term '{glossary}'")
         compiled["glossary"] = None if glossary is None else str(glossary)
+        only_most = entry.get("only_most", False)
+        if not isinstance(only_most, bool):
+            reader.problem(path, line, "only_most must be true or false")
+        compiled["only_most"] = only_most is True
         compiled_topics.append(compiled)
     for topic in topic_ids:
         if topic not in seen_topics:
             reader.problem(path, plan[LINE], f"topic '{topic}' of topics.yaml is not read here")
 
+    contrasts: dict[str, list[str]] = {}
+    contrast_data = plan.get("contrasts") or {}
+    if not isinstance(contrast_data, dict):
+        reader.problem(path, plan[LINE], "contrasts must be a mapping of name: [cue, ...]")
+        contrast_data = {}
+    for name, members in contrast_data.items():
+        if name == LINE:
+            continue
+        if not isinstance(members, list) or not all(str(m) in cues for m in members):
+            unknown = [m for m in members or [] if str(m) not in cues]
+            reader.problem(path, contrast_data[LINE], f"contrast '{name}': unknown cues {unknown}")
+            continue
+        contrasts[str(name)] = [str(m) for m in members]
     headlines = []
     for entry in reader.records(path, plan.get("headlines"), "headlines"):
         intent, topic = str(entry.get("intent")), str(entry.get("topic"))
@@ -969,4 +1004,9 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
             reader.problem(path, entry[LINE], f"unknown topic '{topic}'")
         else:
             headlines.append({"intent": intent, "topic": topic})
-    kb.questionnaire = {"signals": signals, "topics": compiled_topics, "headlines": headlines}
+    kb.questionnaire = {
+        "signals": signals,
+        "topics": compiled_topics,
+        "headlines": headlines,
+        "contrasts": contrasts,
+    }
