@@ -28,6 +28,7 @@ class Reading(NamedTuple):
     rules: tuple[tuple[str, str, Compiled | None], ...]  # (group | measure, id, when)
     scale_note: tuple[str, frozenset[str]] | None  # (scale, measures) explained in rankings
     glossary: str | None  # the glossary term that defines the topic
+    only_most: bool  # the subjects published are those with the most (no fewest, no total)
 
 
 class Questionnaire:
@@ -38,6 +39,11 @@ class Questionnaire:
         self.readings: tuple[Reading, ...] = tuple(_reading(t) for t in data["topics"])
         self.by_role = {reading.role: reading for reading in self.readings}
         self.by_topic = {reading.topic: reading for reading in self.readings}
+        # Answer words that are alternatives of one another ("толық емес, ішінара"): a
+        # negation can set one aside for another of its group (bot.nlu.features).
+        self.contrasts: dict[str, str] = {
+            cue: name for name, cues in data.get("contrasts", {}).items() for cue in cues
+        }
         self.headlines: tuple[tuple[str, str], ...] = tuple(
             (h["intent"], h["topic"]) for h in data["headlines"]
         )
@@ -110,4 +116,5 @@ def _reading(data: Mapping[str, Any]) -> Reading:
         ),
         scale_note=(note["scale"], frozenset(note["measures"])) if note else None,
         glossary=data.get("glossary"),
+        only_most=bool(data.get("only_most")),
     )

@@ -46,6 +46,10 @@ class Asked(NamedTuple):
         own = set(self.catalog.subjects.get(topic or "", ()))
         return tuple(s for s in (*self.f.institutions, *self.f.regions) if s in own)
 
+    def everyone(self, topic: str) -> tuple[str, ...]:
+        """Every subject of a topic but those the question sets aside ("apart from ...")."""
+        return tuple(s for s in self.catalog.subjects[topic] if s not in self.f.excluded)
+
     def has_any(self, cues: frozenset[str]) -> bool:
         return not self.f.cues.keys().isdisjoint(cues)
 

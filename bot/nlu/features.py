@@ -6,12 +6,25 @@ what matched, and where: phrases first (longest first), then single words.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from bot.memo import Memo
 from bot.nlu.language import detect
 from bot.nlu.lexicon import Lexicon, Sense
-from bot.nlu.normalize import Token, tokens_of_clean
+from bot.nlu.normalize import NUMBER, YEAR, Token, tokens_of_clean
 
 YEARS = range(1990, 2101)
+YEAR_KEY, NUMBER_KEY = frozenset({YEAR}), frozenset({NUMBER})
+# Concept kinds that name no meaning: a word of a language (knowledge/lexicon
+# language.yaml, filler.yaml) and a number word outside a phrase ("one", "бір").
+WORDS_ONLY = ("marker/", "filler/", "number/")
+PLACE, CUE = "region/", "cue/"
+DAYS = 31
+SHORT_WORD = 2  # letters of an unknown word too short to carry a meaning of its own
+# Cues that set a subject or an answer aside (bot.nlu.features._set_aside); the answer
+# words a contrast can set aside ("толық емес, ішінара") are questionnaire.yaml's contrasts.
+EXCLUDING = frozenset({"neg", "neg_after", "except", "except_after"})
+RUN = 3  # words a negation reaches
 # Words of one question searched as typos: a real question has a few; a paste of noise
 # would otherwise cost ~0.4 ms for each of its words.
 MAX_TYPO_WORDS = 12
@@ -26,16 +39,20 @@ class Features:
     __slots__ = (
         "concepts",
         "cues",
+        "excluded",
         "facts",
         "glossary",
         "institutions",
         "months",
+        "named_at",
         "reasons",
         "regions",
         "seasons",
         "unavailable",
+        "unexplained",
         "unknown",
         "wave_words",
+        "words",
         "years",
     )  # fmt: skip
 
@@ -53,6 +70,12 @@ class Features:
         self.glossary: list[str] = []
         self.wave_words: list[str] = []  # as typed, for "no data for ..."
         self.unknown = 0  # words the lexicon does not know at all (not even everyday ones)
+        # Words that are neither understood nor filler, as typed: a reply that states
+        # figures must not be given as if they were not there (bot.nlu.parse).
+        self.unexplained: list[str] = []
+        self.named_at: list[tuple[int, str]] = []  # (position, id) of bodies and places
+        self.excluded: list[str] = []  # subjects set aside ("not the police but ...")
+        self.words: tuple[str, ...] = ()  # the question's words (casefolded), to split it
 
     def has(self, *cues: str) -> bool:
         return any(cue in self.cues for cue in cues)
@@ -63,8 +86,9 @@ class Analyser:
     conversation, only what it asks for does, so the same words in another chat reuse
     the analysis."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, contrasts: Mapping[str, str] | None = None) -> None:
         self.lexicon = lexicon
+        self.contrasts: Mapping[str, str] = contrasts or {}  # answer cue -> its group
         self.analyse: Memo[tuple[str, str | None], tuple[Features, str]] = Memo(
             lambda key: self._analyse(*key), ANALYSIS_BUDGET, _analysis_weight
         )
@@ -78,24 +102,30 @@ class Analyser:
             typos += token.number is None and (sense.fuzzy or not sense.bases)
             senses.append(sense)
         features, phrase_langs = self._features(tokens, senses)
+        features.words = tuple(token.text for token in tokens)
         return features, detect(tokens, senses, phrase_langs, fallback=lang_hint)
 
     def _features(
         self, tokens: list[Token], senses: list[Sense]
     ) -> tuple[Features, dict[int, set[str]]]:
         features = Features()
-        covered: set[int] = set()
+        lexicon = self.lexicon
+        keys = [
+            self._phrase_keys(token, sense) for token, sense in zip(tokens, senses, strict=True)
+        ]
+        covered: set[int] = set()  # words a phrase gave their meaning
+        spans_of: dict[int, tuple[int, int]] = {}  # a phrase's word -> its first and last
+        glossed: set[int] = set()  # words of a glossary term (they keep their own meaning)
         spans: dict[tuple[int, int], set[str]] = {}  # a phrase's words -> its concepts
         phrase_langs: dict[int, set[str]] = {}
         # Phrases first, longest first, so "Алматы облысы" is not read as "Алматы".
         matches = []
-        for start, sense in enumerate(senses):
-            for base in sense.phrase_bases:
-                for phrase in self.lexicon.phrases_from(base):
+        for start, bases in enumerate(keys):
+            for base in bases:
+                for phrase in lexicon.phrases_from(base):
                     end = start + len(phrase.words)
-                    if end <= len(senses) and all(
-                        word in senses[start + k].phrase_bases
-                        for k, word in enumerate(phrase.words)
+                    if end <= len(keys) and all(
+                        word in keys[start + k] for k, word in enumerate(phrase.words)
                     ):
                         matches.append((len(phrase.words), start, phrase))
         # Sorted in full, so that which of two phrases on the same words wins does not
@@ -112,7 +142,7 @@ class Analyser:
                     spans[(start, length)].add(concept)
                     _note(features, concept, start, tokens[start : start + length])
                 for index in span:
-                    phrase_langs[index].add(phrase.entry.lang)
+                    phrase_langs.setdefault(index, set()).add(phrase.entry.lang)
                 continue
             if span & covered:
                 continue
@@ -120,12 +150,18 @@ class Analyser:
                 # A term is only a possibility ("правоохранительным органам" may be the
                 # term or every body): its words keep their own meanings too.
                 _note(features, concept, start, tokens[start : start + length])
+                glossed |= span
                 continue
-            covered |= span
+            # A year in a phrase ("fall @year") still names its wave: the phrase gives
+            # meaning to the words around it.
+            covered |= {i for i in span if phrase.words[i - start] != YEAR}
             spans[(start, length)] = {concept}
+            for index in span:
+                spans_of[index] = (start, start + length - 1)
             _note(features, concept, start, tokens[start : start + length])
             for index in span:
                 phrase_langs[index] = {phrase.entry.lang}
+        filler = [False] * len(tokens)
         for index, (token, sense) in enumerate(zip(tokens, senses, strict=True)):
             if index in covered:
                 continue
@@ -133,13 +169,147 @@ class Analyser:
                 if token.number in YEARS:
                     features.years.append(token.number)
                     features.wave_words.append(token.text)
+                elif not self._day_of_month(index, tokens, senses):
+                    features.unexplained.append(token.text)  # "10 лет", "99%": what of it?
                 continue
             if not sense.phrase_bases and len(token.key) > 2:
                 features.unknown += 1
-            concepts = {e.concept for base in sense.bases for e in self.lexicon.concepts_of(base)}
+            entries = [e for base in sense.bases for e in lexicon.concepts_of(base)]
+            if token.kazakh:  # "қарағанда" (compared to) is not Russian "Караганда"
+                entries = [e for e in entries if e.lang == "kk" or not e.concept.startswith(PLACE)]
+            concepts = {e.concept for e in entries}
+            # A word that names a place is read as the place: "Караганда", "Karaganda" is
+            # also Kazakh "қарағанда" (compared to) typed without Kazakh letters.
+            if any(c.startswith(PLACE) for c in concepts):
+                concepts = {c for c in concepts if not c.startswith(CUE)}
+            meaningful = False
             for concept in sorted(concepts):
                 _note(features, concept, index, [token])
+                meaningful = meaningful or not concept.startswith(WORDS_ONLY)
+            if meaningful or index in glossed:
+                continue
+            if concepts or len(token.key) <= SHORT_WORD:
+                filler[index] = True  # a function word, or a letter or two of anything
+            else:
+                features.unexplained.append(token.text)
+        _set_aside(features, filler, spans_of, self.contrasts)
         return features, phrase_langs
+
+    def _day_of_month(self, index: int, tokens: list[Token], senses: list[Sense]) -> bool:
+        """ "24 January", "17 шілде": a day beside a month is part of a date."""
+        if not 1 <= (tokens[index].number or 0) <= DAYS:
+            return False
+        return any(
+            e.concept.startswith("month/")
+            for at in (index - 1, index + 1)
+            if 0 <= at < len(senses)
+            for base in senses[at].bases
+            for e in self.lexicon.concepts_of(base)
+        )
+
+    def _phrase_keys(self, token: Token, sense: Sense) -> frozenset[str]:
+        """What a word can be in a phrase: its bases, and a wildcard for a number."""
+        number = token.number
+        if number is not None:
+            return YEAR_KEY if number in YEARS else NUMBER_KEY
+        if any(self.lexicon.is_number_word(base) for base in sense.bases):
+            return sense.phrase_bases | NUMBER_KEY
+        return sense.phrase_bases
+
+
+def _set_aside(
+    features: Features,
+    filler: list[bool],
+    spans: dict[int, tuple[int, int]],
+    alternatives: Mapping[str, str],
+) -> None:
+    """Subjects and answers a question sets aside: "apart from the fire service",
+    "өрт сөндірушілерден басқа"; "not the police but the courts", "полицияға емес, сотқа",
+    "не полностью, а частично". A negation that contrasts two of a kind belongs to the
+    one it sets aside, not to the measure ("не полиции, а судам доверяют" asks about
+    trust). `spans` maps each word of a phrase to the phrase's (first, last) word."""
+    cues = features.cues
+    if not (cues.keys() & EXCLUDING):
+        return
+    size = len(filler)
+    first = {i: span[0] for i, span in spans.items()}
+    last = {i: span[1] for i, span in spans.items()}
+
+    def before(at: int) -> int:  # the meaningful word (or phrase) before `at`
+        at = first.get(at, at) - 1
+        while at >= 0 and filler[at]:
+            at -= 1
+        return first.get(at, at)
+
+    def after(at: int) -> int:
+        at = last.get(at, at) + 1
+        while at < size and filler[at]:
+            at += 1
+        return at
+
+    subjects = dict(features.named_at)
+    for position, ident in features.named_at:
+        if before(position) in cues.get("except", ()) or after(position) in cues.get(
+            "except_after", ()
+        ):
+            features.excluded.append(ident)
+    answers: dict[int, set[str]] = {}  # position -> the kinds of answer word there
+    for cue, positions in cues.items():
+        if cue in alternatives:
+            for position in positions:
+                answers.setdefault(position, set()).add(alternatives[cue])
+    dropped: set[int] = set()  # positions whose cues go: the negation and what it set aside
+    contrasted = bool(cues.get("contrast"))  # "а", "but", "ал": a contrast is drawn
+    # A negation that follows what it negates ("полиция емес", "доверия нет") looks back;
+    # one that precedes it ("не полиции", "not the police") looks ahead.
+    looks = [(n, True) for n in cues.get("neg_after", ())]
+    looks += [(n, False) for n in cues.get("neg", ()) if n not in cues.get("neg_after", ())]
+    for negation, back in sorted(looks):
+        # A subject next to it, when another subject is named: "не полиции, а судам", "not
+        # the fire service, the police", "полицияға емес, сотқа".
+        negated = subjects.get(before(negation) if back else after(negation))
+        others = set(subjects.values()) - {negated} - set(features.excluded)
+        if negated is not None and others:
+            features.excluded.append(negated)
+            dropped.add(negation)
+            continue
+        # Answer words: "толық емес, ішінара" (a parallel word after it), "not fully but
+        # partly", "safe enough but not completely safe" (with a contrast, and a parallel
+        # word anywhere else).
+        stops = set(subjects) | set(cues.get("contrast", ()))
+        run = _run(negation, before if back else after, size, stops)
+        if not run or (not back and not contrasted):
+            continue
+        rest = [p for p in answers if p not in run and p != negation and (not back or p > negation)]
+        parallel = {kind for p in rest for kind in answers[p]}
+        set_aside = [p for p in run if answers.get(p, set()) & parallel]
+        if set_aside:
+            dropped.update(set_aside)
+            dropped.add(negation)
+    for cue in list(cues):
+        if cue in alternatives or cue in EXCLUDING:
+            kept = [p for p in cues[cue] if p not in dropped]
+            if kept:
+                cues[cue] = kept
+            else:
+                del cues[cue]
+    for ident in features.excluded:
+        for ids in (features.institutions, features.regions):
+            if ident in ids:
+                ids.remove(ident)
+
+
+def _run(negation: int, step: Callable[[int], int], size: int, stops: set[int]) -> list[int]:
+    """Up to RUN meaningful words (or phrases) next to a negation, in the step's direction,
+    up to a contrast ("but", "а")."""
+    found: list[int] = []
+    at = negation
+    for _ in range(RUN):
+        at = step(at)
+        if not 0 <= at < size or at in stops:
+            break
+        found.append(at)
+    return sorted(found)
 
 
 def _analysis_weight(key: tuple[str, str | None]) -> int:
@@ -148,13 +318,15 @@ def _analysis_weight(key: tuple[str, str | None]) -> int:
 
 def _note(features: Features, concept: str, position: int, words: list[Token]) -> None:
     kind, _, ident = concept.partition("/")
-    if kind != "marker":
+    if kind not in ("marker", "filler", "number"):
         features.concepts.add(concept)
         features.concepts.add(kind)
     if kind == "institution":
+        features.named_at.append((position, ident))
         if ident not in features.institutions:
             features.institutions.append(ident)
     elif kind == "region":
+        features.named_at.append((position, ident))
         if ident not in features.regions:
             features.regions.append(ident)
     elif kind.startswith("unavailable_"):

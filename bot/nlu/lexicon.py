@@ -18,8 +18,10 @@ from typing import Any, NamedTuple
 
 from bot.nlu.normalize import (
     MAX_WORD_CHARS,
+    WILDCARDS,
     WORD_CACHE,
     Token,
+    kazakh_latin_key,
     keyboard_fold,
     skeleton,
     split_form,
@@ -138,6 +140,7 @@ class Lexicon:
         self._fuzzy_choices: dict[tuple[int, int], list[str]] = {}
         self._kk_index: dict[str, tuple[dict[str, list[Suffix]], tuple[int, ...]]] = {}
         self._endings_cache: frozenset[str] | None = None
+        self._number_words: dict[str, bool] = {}
         self._exact_sense = lru_cache(maxsize=WORD_CACHE)(self._sense)
         self._fuzzy_sense = lru_cache(maxsize=WORD_CACHE)(self._typo_sense)
 
@@ -249,6 +252,8 @@ class Lexicon:
     @staticmethod
     def base_of(word: str, lang: str) -> str:
         """The key a lexicon word is stored under: Latin as is for English."""
+        if word in WILDCARDS:
+            return word
         if word.endswith("*"):
             return Lexicon.base_of(word[:-1], lang) + "*"
         if lang == LATIN_LANG and word.isascii():
@@ -273,6 +278,8 @@ class Lexicon:
             self.phrases[bases[0]].append(Phrase(bases, entry))
 
     def _register(self, base: str, lang: str) -> None:
+        if base in WILDCARDS:
+            return  # matched by the parser (bot.nlu.features), not a word to look up
         self.vocabulary[base].add(lang)
         if base.endswith("*"):
             stem = base[:-1]
@@ -321,8 +328,10 @@ class Lexicon:
             if found:
                 inflected |= found
                 suffix_lang = suffix_lang or lang
-        if not bases:
-            bases = set(inflected)
+        if not any(b in self.concepts for b in bases):
+            # No exact form names a concept of its own: "сенімі" is a word of the phrase
+            # "сенімі жоқ", and alone it is "сенім" + possessive.
+            bases |= inflected
         else:
             suffix_lang = None
         for key in keys:
@@ -346,11 +355,19 @@ class Lexicon:
         if token.latin is not None and _CYRILLIC.search(token.text):
             return UNKNOWN
         bases = self._fuzzy(self._keys(token))
+        if bases and not any(b in self.concepts for b in bases):
+            # The nearest word is one of a phrase only ("прступления" -> "преступления" of
+            # "виды преступлений"): read it as an exact word is read, by its stem too.
+            for base in list(bases):
+                bases |= self._inflected(base)[0] | self._prefixed(base)
         return self._senses(token, bases, set(), None, fuzzy=bool(bases))
 
     @staticmethod
     def _keys(token: Token) -> list[str]:
-        return [token.key] if token.latin is None else [token.latin, token.key]
+        if token.latin is None:
+            return [token.key]
+        kazakh = kazakh_latin_key(token.latin)
+        return [token.latin, token.key] if kazakh is None else [token.latin, token.key, kazakh]
 
     def _senses(
         self,
@@ -415,6 +432,10 @@ class Lexicon:
                 rest2 = rest[: len(rest) - len(poss.text)] if poss else rest
                 if case and not _allowed(case, rest, poss is not None):
                     continue
+                if case and poss and _allowed(poss, rest2, False):
+                    # The possessive may belong to the lexicon's own form: "қызметіне" is
+                    # "қызметі" (as in "өрт қызметі") + dative.
+                    stems.append(rest)
                 for plural in (None, *self._endings_of(rest2, "plural")):
                     stem = rest2[: len(rest2) - len(plural.text)] if plural else rest2
                     if len(stem) < 2 or (case is None and poss is None and plural is None):
@@ -566,6 +587,15 @@ class Lexicon:
 
     def concepts_of(self, base: str) -> list[Entry]:
         return self.concepts.get(base, [])
+
+    def is_number_word(self, base: str) -> bool:
+        """ "five", "бес", "пять": a number/<n> concept, which phrases match as @number."""
+        found = self._number_words.get(base)
+        if found is None:
+            found = any(e.concept.startswith("number/") for e in self.concepts_of(base))
+            if len(self._number_words) < WORD_CACHE:
+                self._number_words[base] = found
+        return found
 
     def phrases_from(self, base: str) -> list[Phrase]:
         return self.phrases.get(base, [])

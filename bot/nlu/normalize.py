@@ -138,12 +138,29 @@ def _fold(word: str) -> str:
 _skeleton = lru_cache(maxsize=WORD_CACHE)(_fold)
 
 
-def _transliterate(word: str) -> str:
+def _transliterate(word: str, digraphs: dict[str, str] = _DIGRAPHS) -> str:
     out = []
     for match in _LATIN_PATTERN.finditer(word):
         piece = match.group(0)
-        out.append(_DIGRAPHS.get(piece) or _LATIN_LETTERS.get(piece, piece))
+        found = digraphs.get(piece)
+        if found is None:  # a letter, or a digraph this reading spells letter by letter
+            found = "".join(_LATIN_LETTERS.get(ch, ch) for ch in piece)
+        out.append(found)
     return "".join(out)
+
+
+# In Kazakh Latin, j is ж before any vowel ("jane" = және, "jas" = жас), where Russian
+# transliteration may write я, ю as ja, ju: a Latin word with j has both readings.
+_J_DIGRAPHS = {d: c for d, c in _LATIN_DIGRAPHS if not d.startswith("j")}
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def kazakh_latin_key(latin: str) -> str | None:
+    """The skeleton of a Latin word read with j as ж, when that differs from its key."""
+    if "j" not in latin or len(latin) > MAX_WORD_CHARS:
+        return None
+    key = _transliterate(latin, _J_DIGRAPHS).translate(_CYRILLIC_FOLD)
+    return key if key != skeleton(latin) else None
 
 
 def _make_token(word: str) -> Token:
@@ -177,6 +194,18 @@ def word_token(word: str) -> Token:
     return _token(word) if len(word) <= MAX_WORD_CHARS else _make_token(word)
 
 
+# Stand-ins a lexicon phrase may use for a number: "fall @year" (a year, 1990-2100),
+# "last @number years" (any other number, in digits or a number/<n> word).
+YEAR, NUMBER = "@year", "@number"
+WILDCARDS = (YEAR, NUMBER)
+
+
 def split_form(form: str) -> list[str]:
-    """The words of a lexicon form, split exactly as questions are."""
-    return [m.group(0) for m in _TOKEN.finditer(form.casefold())]
+    """The words of a lexicon form, split exactly as questions are (wildcards kept)."""
+    words: list[str] = []
+    for chunk in form.split():
+        if chunk in WILDCARDS:
+            words.append(chunk)
+        else:
+            words += [m.group(0) for m in _TOKEN.finditer(chunk.casefold())]
+    return words

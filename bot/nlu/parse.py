@@ -14,29 +14,39 @@ from typing import NamedTuple
 
 from bot.catalog import Catalog
 from bot.intents import not_available, small_talk
+from bot.intents.not_available import QUALIFIERS
 from bot.intents.registry import CLAIMS
 from bot.model import Intent, Lacking, Query
 from bot.nlu.asked import INTENT_CUES, NEEDS_CONTEXT, Asked
 from bot.nlu.features import Analyser, Features
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.roles import places_question
-from bot.questionnaire import BODIES, PLACES
+from bot.questionnaire import BODIES, FACTS, PLACES
 
 SEASONS = {"spring": {3, 4, 5}, "summer": {6, 7, 8}, "autumn": {9, 10, 11}, "winter": {12, 1, 2}}
 # Intents that a wave named in the question does not apply to.
 WAVELESS = frozenset({*small_talk.INTENTS, Intent.NOT_AVAILABLE, Intent.CLARIFY, Intent.GLOSSARY})
 
 
+# Unpublished things asked about beside published ones ("police and the army"): the
+# published part is answered, with a note on the rest.
+BESIDES = ("institution", "region", "fact")
+MAX_QUOTED = 4  # unexplained words a reply names
+JOINS = "either"  # the cue of "and" / "or" between two parts of a question
+ABOUT_SURVEY = frozenset({Intent.SURVEY_INFO, Intent.GLOSSARY})
+
+
 class Parsed(NamedTuple):
     query: Query
     lang: str
+    unexplained: tuple[str, ...] = ()  # words neither understood nor filler
 
 
 class Parser:
     def __init__(self, lexicon: Lexicon, catalog: Catalog) -> None:
         self.lexicon = lexicon
         self.catalog = catalog
-        self.analyser = Analyser(lexicon)
+        self.analyser = Analyser(lexicon, catalog.questionnaire.contrasts)
 
     def parse(
         self, text: str, context: Query | None = None, lang_hint: str | None = None
@@ -44,7 +54,34 @@ class Parser:
         """The query a question asks, in its language. `text` should be cleaned
         (bot.nlu.normalize.clean), which bounds its length."""
         features, lang = self.analyser.analyse((text, lang_hint))
-        return Parsed(self.query(features, context), lang)
+        query = self.query(features, context)
+        if JOINS in features.cues:
+            query = self._joined(features, query, context, lang_hint) or query
+        return Parsed(query, lang, tuple(features.unexplained))
+
+    def _joined(
+        self, f: Features, query: Query, context: Query | None, lang_hint: str | None
+    ) -> Query | None:
+        """A question on two topics joined by "and" ("police trust and crimes in Karaganda",
+        "сколько доверяют пожарным и сколько домохозяйств в выборке"): each part is read
+        on its own, and both are answered, when each names figures of its own topic."""
+        for at in f.cues[JOINS]:
+            parts = [" ".join(f.words[:at]), " ".join(f.words[at + 1 :])]
+            if not all(parts):
+                continue
+            found = []
+            for part in parts:
+                features, _lang = self.analyser.analyse((part, lang_hint))
+                found.append(self.query(features, context))
+            first, second = found
+            if (
+                first.states_figures
+                and second.states_figures
+                and first.topic != second.topic
+                and not first.also
+            ):
+                return replace(first, also=(second,))
+        return None
 
     def query(self, f: Features, context: Query | None) -> Query:
         a = Asked(f, context, self.catalog)
@@ -64,7 +101,43 @@ class Parser:
             query = replace(query, waves=tuple(waves), waves_named=True)
             if len(query.waves) > 1 and query.intent in (Intent.VALUE, Intent.BREAKDOWN):
                 query = replace(query, intent=Intent.CHANGE)
-        return not_available.refuse(query, self.catalog)
+        return self._accounted(a, not_available.refuse(query, self.catalog))
+
+    def _accounted(self, a: Asked, query: Query) -> Query:
+        """The query, unless a word of the question changes what it asks: then what is not
+        published is said, with the nearest published figure offered (every word of a
+        question is accounted for; see Features.unexplained)."""
+        f = a.f
+        if query.intent == Intent.NOT_AVAILABLE:
+            return query
+        # Answers about the survey itself (sources, dates, terms) do not change with the
+        # words around them; answers with figures do.
+        offered = (query,) if query.states_figures and query.intent not in ABOUT_SURVEY else ()
+        topic = query.topic or a.topic_of(BODIES)
+        # "Do women trust the police?", "robberies in Shymkent": the figures would not
+        # answer it, so they are held back.
+        qualifier = next((u for u in f.unavailable if u[0] in QUALIFIERS), None)
+        if qualifier is not None and self.catalog.questionnaire.role(query.topic) != FACTS:
+            return Query(
+                Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(*qualifier), options=offered
+            )
+        words = " ".join(dict.fromkeys(f.unexplained[:MAX_QUOTED]))
+        if query.intent == Intent.CLARIFY and query.asked == "institution" and words:
+            # "сколько доверяют адвокатам": trust in something the survey does not name
+            return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("unexplained", words))
+        if not offered:
+            return query
+        if f.unexplained:
+            return Query(
+                Intent.NOT_AVAILABLE,
+                topic=topic,
+                lacking=Lacking("unexplained", words),
+                options=offered,
+            )
+        besides = next((u for u in f.unavailable if u[0] in BESIDES), None)
+        if besides is not None and query.lacking is None:
+            return replace(query, lacking=Lacking(*besides))  # "police and the army"
+        return query
 
     @staticmethod
     def _claimed(a: Asked) -> Query | None:
@@ -92,7 +165,7 @@ class Parser:
                 # ("when was the April-May survey released").
                 found = catalog.waves_matching(years, months, by_release=not by_release)
             if not found:
-                return [], " ".join(f.wave_words)
+                return [], period_asked(years, f.months, f.seasons)
             return [w.id for w in found], None
         if f.has("previous"):
             reference = context.waves[-1] if context and context.waves else catalog.latest.id
@@ -130,7 +203,11 @@ class Parser:
             intent = Intent.VALUE if query.intent == Intent.BREAKDOWN else query.intent
             query = replace(query, measure=measure, intent=intent)
         if f.has("change"):
-            query = replace(query, intent=Intent.CHANGE)
+            # "and which fell most?" after "which rose most?": the biggest fall first now
+            order = query.order
+            if f.has("fall") != f.has("rise"):
+                order = "asc" if f.has("fall") else "desc"
+            query = replace(query, intent=Intent.CHANGE, order=order)
         elif f.has("breakdown") and context.topic == bodies:
             query = replace(query, intent=Intent.BREAKDOWN, measure=None)
         elif f.has("most", "least", "ranking") and context.topic in (bodies, places):
@@ -145,6 +222,17 @@ class Parser:
         if not waves and not query.waves_named:
             query = replace(query, waves=())
         return query
+
+
+def period_asked(years: set[int], months: set[int], seasons: set[str]) -> str:
+    """The period a question named, in canonical words ("2024 autumn", "2019", "2024 10
+    11"), for a reply to say in its own language (bot.phrases.Phrases.period): the
+    user's words, cut from a longer form, would not read right ("2024 күзіндегі")."""
+    parts = [str(y) for y in sorted(years)]
+    parts += sorted(seasons, key=list(SEASONS).index)
+    if not seasons:
+        parts += [str(m) for m in sorted(months)]
+    return " ".join(parts)
 
 
 def _inherit(query: Query, context: Query) -> Query:

@@ -12,14 +12,39 @@ from bot.nlu.asked import NEEDS_CONTEXT, Asked, Claim
 from bot.questionnaire import BODIES, FACTS, PLACES, REASONS, SHARES, Reading
 
 ORDER_CUES = ("most", "least", "ranking")
+# Roles whose figures are published for the whole country only (here).
+NATIONAL = (BODIES, SHARES, REASONS)
 
 
 def claim_topic(a: Asked) -> Claim:
     """The first topic the question asks about reads it."""
     for reading in a.q.readings:
         if a.holds(reading.asked_by) and not a.holds(reading.unless):
-            return READERS[reading.role](a, reading)
+            found = READERS[reading.role](a, reading)
+            if reading.role in NATIONAL and _place_named(a):
+                return _by_region(found, reading, a)
+            return found
     return None
+
+
+def _place_named(a: Asked) -> bool:
+    """A place in a question about figures published for the whole country ("trust in
+    the police in Almaty", "safe in Pavlodar"), not one asking for crimes by place."""
+    places = a.reading(PLACES)
+    if places and a.holds(places.said):
+        return False
+    return bool(a.f.regions or a.has("region") or any(k == "region" for k, _ in a.f.unavailable))
+
+
+def _by_region(found: Claim, reading: Reading, a: Asked) -> Query:
+    """Not published here by region: say so, and offer the country's figure."""
+    national = found if isinstance(found, Query) and found.states_figures else None
+    return Query(
+        Intent.NOT_AVAILABLE,
+        topic=reading.topic,
+        lacking=Lacking("by_region", a.f.regions[0] if a.f.regions else None),
+        options=(national,) if national else (),
+    )
 
 
 def read_reasons(a: Asked, reading: Reading) -> Claim:
@@ -59,15 +84,6 @@ def read_shares(a: Asked, reading: Reading) -> Claim:
 
 
 def read_bodies(a: Asked, reading: Reading) -> Claim:
-    places = a.reading(PLACES)
-    if (a.f.regions or a.has("region")) and not (places and a.holds(places.said)):
-        # "trust in the police in Almaty": trust was published for the whole country.
-        where = a.f.regions[0] if a.f.regions else None
-        return Query(Intent.NOT_AVAILABLE, topic=reading.topic, lacking=Lacking("by_region", where))
-    return read_bodies_question(a, reading)
-
-
-def read_bodies_question(a: Asked, reading: Reading) -> Claim:
     topic = reading.topic
     measure = a.q.measure(reading, a.f)
     named = a.named(topic)
@@ -81,7 +97,21 @@ def read_bodies_question(a: Asked, reading: Reading) -> Claim:
     # "which body...", "most trusted" with no body named means all of them, ranked.
     collective = a.has("all_institutions") and len(named) <= 1 and not a.has("breakdown")
     unnamed = not named and a.has(*ORDER_CUES, "which", "compare", "body")
-    everyone = a.catalog.subjects[topic]
+    everyone = a.everyone(topic)
+    compared = _compared_with_context(a, topic, named)
+    if compared:
+        # "compare with the courts" after an answer about the police: both, side by side
+        context = a.context
+        assert context is not None  # compared only with the previous answer's subjects
+        return Query(
+            Intent.COMPARE,
+            topic=topic,
+            subjects=compared,
+            measure=measure or context.measure,
+            order=order,
+            waves=context.waves if context.waves_named else (),
+            waves_named=context.waves_named,
+        )
     if collective or unnamed:
         intent = Intent.CHANGE if a.has("change") else Intent.RANKING
         return Query(intent, topic=topic, subjects=everyone, measure=measure, order=order)
@@ -114,14 +144,30 @@ def which_body(a: Asked, measure: str | None = None) -> Query:
     return Query(Intent.CLARIFY, topic=topic, asked="institution", options=options)
 
 
+def _compared_with_context(a: Asked, topic: str, named: tuple[str, ...]) -> tuple[str, ...]:
+    """The subjects of "compare with X" / "а сравни с судами": the previous answer's and X."""
+    context = a.context
+    if (
+        len(named) != 1
+        or not a.has("compare")
+        or context is None
+        or context.topic != topic
+        or not context.subjects
+        or named[0] in context.subjects
+        or len(context.subjects) > 2
+    ):
+        return ()
+    return (*context.subjects, *named)
+
+
 def read_places(a: Asked, reading: Reading) -> Claim:
     query = places_question(a, reading)
-    if not a.holds(reading.said) and a.f.unknown and query.intent != Intent.NOT_AVAILABLE:
-        # A place among words the lexicon does not know ("bus fare in Astana", "capital
-        # of Kazakhstan"): these counts are the only figures by place, but nothing says
-        # they were asked for, so offer them instead.
-        return Query(Intent.CLARIFY, topic=reading.topic, asked="places", options=(query,))
-    return query
+    if a.holds(reading.said) or a.context is not None or not query.states_figures:
+        return query
+    # A place alone ("Сколько в Алматы?", "hi, I'm new in Astana"): its crime figures
+    # are the only ones by place, but nothing says they were asked for, so offer them.
+    # (A place among unexplained words is held back the same way: bot.nlu.parse.)
+    return Query(Intent.CLARIFY, topic=reading.topic, asked="places", options=(query,))
 
 
 def places_question(a: Asked, reading: Reading) -> Query:
@@ -129,13 +175,25 @@ def places_question(a: Asked, reading: Reading) -> Query:
     if a.has("change"):  # one release of counts: there is no trend to show
         return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("change"))
     named = a.named(topic)
+    compared = _compared_with_context(a, topic, named)
+    if compared:
+        return Query(Intent.COMPARE, topic=topic, subjects=compared, measure=measure, order="desc")
     if len(named) == 1 and not a.has(*ORDER_CUES):
         return Query(Intent.VALUE, topic=topic, subjects=named, measure=measure)
     if len(named) >= 2:
         return Query(Intent.COMPARE, topic=topic, subjects=named, measure=measure, order="desc")
     order = "asc" if a.has("least") else "desc"
-    everyone = a.catalog.subjects[topic]
-    return Query(Intent.RANKING, topic=topic, subjects=everyone, measure=measure, order=order)
+    everyone = a.everyone(topic)
+    ranking = Query(Intent.RANKING, topic=topic, subjects=everyone, measure=measure, order="desc")
+    national = a.has("total") and not named and not a.has("region", *ORDER_CUES)
+    if reading.only_most and (order == "asc" or national):
+        # "Which region has the fewest crimes?", "how many crimes in the whole country?":
+        # the release lists only the regions with the most, so neither is known.
+        lacking = "fewest" if order == "asc" else "total"
+        return Query(
+            Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(lacking), options=(ranking,)
+        )
+    return ranking
 
 
 READERS = {
