@@ -26,6 +26,8 @@ def as_json(engine: Engine, reply: Reply) -> dict[str, object]:
     }
     if reply.message.options:
         data["options"] = [option.text for option in reply.message.options]
+    if reply.unexplained:
+        data["unexplained"] = list(reply.unexplained)  # why a reply was held back
     return data
 
 

@@ -33,6 +33,7 @@ def query_to_data(query: Query) -> dict[str, Any]:
     data["intent"] = str(query.intent)
     data["lacking"] = query.lacking._asdict() if query.lacking else None
     data["options"] = [query_to_data(option) for option in query.options]
+    data["also"] = [query_to_data(part) for part in query.also]
     return data
 
 
@@ -48,10 +49,11 @@ def query_from_data(data: Any) -> Query | None:
         fields["waves"] = tuple(fields.get("waves") or ())
         lacking = fields.get("lacking")
         fields["lacking"] = Lacking(**lacking) if isinstance(lacking, dict) else None
-        options = tuple(query_from_data(o) for o in fields.get("options") or ())
-        if any(o is None for o in options):
-            return None
-        fields["options"] = options
+        for key in ("options", "also"):
+            queries = tuple(query_from_data(o) for o in fields.get(key) or ())
+            if any(o is None for o in queries):
+                return None
+            fields[key] = queries
         return Query(**fields)
     except (TypeError, ValueError):
         return None

@@ -12,10 +12,11 @@ from bot.catalog import Catalog
 from bot.config import Settings
 from bot.figures import Lookup
 from bot.i18n import LANGUAGES
+from bot.intents.not_available import refusal
 from bot.intents.registry import ANSWERS
 from bot.links import decode, encode
 from bot.memo import Memo
-from bot.model import Answer, Figure, Intent, Message, Query
+from bot.model import Answer, Figure, Intent, Message, Query, Span
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.normalize import MAX_QUESTION_CHARS, clean, without_surrogates
 from bot.nlu.parse import Parsed, Parser
@@ -58,6 +59,7 @@ class Reply(NamedTuple):
     figures: tuple[Figure, ...]
     message: Message
     payload: str | None  # share-link payload
+    unexplained: tuple[str, ...] = ()  # words of the question not accounted for
 
     @property
     def intent(self) -> Intent:
@@ -125,7 +127,8 @@ class Engine:
         key = question if len(question) <= MAX_QUESTION_CHARS else clean(question)
         parsed = self._parse((key, context, lang or lang_hint))
         reply_lang = lang if lang in LANGUAGES else parsed.lang
-        return self.reply_to(parsed.query, reply_lang, question)
+        reply = self.reply_to(parsed.query, reply_lang, question)
+        return reply._replace(unexplained=parsed.unexplained) if parsed.unexplained else reply
 
     def reply_to(self, query: Query, lang: str, question: str = "") -> Reply:
         """Answer a query directly (buttons, share links) in a language."""
@@ -140,6 +143,16 @@ class Engine:
         answer = answer_type.lookup(query, self.look)
         p = self.phrases[lang]
         message = answer_type.render(answer, p)
+        figures = answer.figures
+        for part in query.also:  # a question on two topics: the second part after the first
+            other = self._rendered((part, lang))
+            message = replace(message, lines=(*message.lines, (), *other.message.lines))
+            figures += tuple(f for f in other.figures if f not in figures)
+        if query.lacking is not None and query.states_figures:
+            # The part of a two-part question that was not published ("sample size and
+            # margin of error", "police and the army"), said after the figures.
+            note = ((), (Span(refusal(query, p)),))
+            message = replace(message, lines=(*message.lines, *note))
         payload = None
         if query.states_figures and answer.figures:
             pinned = replace(query, waves=query.waves or answer.answered_waves)
@@ -147,7 +160,7 @@ class Engine:
         if payload is not None:
             steps = answer_type.steps(decode(payload, self.catalog) or query, p)
             message = replace(message, steps=steps, chart=True)
-        return Rendered(answer.figures, message, payload)
+        return Rendered(figures, message, payload)
 
     def chart(self, query: Query, lang: str) -> ChartSpec | None:
         """The chart of a query's answer, in a language (None: nothing to draw)."""

@@ -32,10 +32,13 @@ __all__ = [
 
 
 class Lacking(NamedTuple):
-    """What a not_available reply is about: its kind, and the id or words asked for.
+    """What is not published: what a not_available reply is about, or (on a query that
+    states figures) the part of a two-part question it cannot answer.
 
-    kind: wave | institution | region | survey | group | by_region | measure | change
-    (the last two name what the question combined, in Query.subjects and Query.measure).
+    kind: the lexicon's unavailable_<kind> (institution, region, fact; group, offence,
+    period), with the entry's id; wave (a period the question named, in canonical words:
+    bot.nlu.parse.period_asked); unexplained (the words); instruction; by_region; measure
+    and change (these name what the question combined, in Query.subjects and .measure).
     """
 
     kind: str
@@ -49,7 +52,8 @@ class Query:
     Each of the last fields belongs to one intent: `info` to survey_info (sources,
     method, next_release, release, fieldwork), `term` to glossary, `group` to
     survey_facts (a fact group of knowledge/questionnaire.yaml), `lacking` to
-    not_available, `asked` and `options` to clarify (what is asked back about).
+    not_available (or, on a figure query, the part not published), `asked` to clarify
+    (what is asked back about), `options` to clarify and not_available (what is offered).
     """
 
     intent: Intent
@@ -65,6 +69,7 @@ class Query:
     lacking: Lacking | None = None
     asked: str | None = None
     options: tuple[Query, ...] = ()
+    also: tuple[Query, ...] = ()  # the other part of a question on two topics, answered after
     # Queries key the engine's memos, so their hash is asked for on every question:
     # computed once (a dataclass recomputes it from all fields every time).
     _hash: int | None = field(default=None, init=False, repr=False, compare=False)

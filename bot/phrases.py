@@ -13,11 +13,13 @@ from datetime import date
 from functools import cached_property, lru_cache
 
 from bot.catalog import Catalog
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, translator
 from bot.model import Figure, Line, Row, Span
 from bot.questionnaire import PLACES
 from bot.store import Store
 
+SEASONS = {"spring": N_("spring"), "summer": N_("summer"), "autumn": N_("autumn"),
+           "winter": N_("winter")}  # fmt: skip
 _DOUBLE_STOP = re.compile(r"(?<=\w)\.\.(?!\.)")
 
 
@@ -164,7 +166,44 @@ class Phrases:
     def date(self, iso: str) -> str:
         return self.t.date(iso)
 
-    def source_line(self, source_ids: tuple[str, ...]) -> str:
+    def period(self, asked: str) -> str:
+        """A period a question named (bot.nlu.parse.period_asked) or a wave id, in words:
+        "autumn 2024", "осень 2024 г.", "2024 жылғы күз"."""
+        if self.catalog.wave(asked):
+            return self.wave(asked)
+        years = [w for w in asked.split() if w.isdecimal() and len(w) == 4]
+        seasons = [w for w in asked.split() if w in SEASONS]
+        months = [int(w) for w in asked.split() if w.isdecimal() and len(w) <= 2]
+        year = self.list_of(tuple(years))
+        if seasons:
+            season = self.list_of(tuple(self.gettext(SEASONS[s]) for s in seasons))
+            if not years:
+                return season
+            return self.gettext("{season} {year}").format(season=season, year=year)
+        if months:
+            names = self.t.months("stand-alone")
+            span = names[months[0] - 1]
+            if len(months) > 1:
+                span += "–" + names[months[-1] - 1]
+            if not years:
+                return span
+            return self.gettext("{months} {year}").format(months=span, year=year)
+        return self.gettext("the year {year}").format(year=year) if year else asked
+
+    def source_line(self, source_ids: tuple[str, ...], topic: str | None = None) -> str:
+        """ "Source: ...": the publications, and whose data they give when the topic's
+        figures are another body's (crimes: the prosecutor's office's statistics)."""
+        line = self._source_line(source_ids)
+        data_of = self.store.name("topic", topic, self.lang, "data_of") if topic else None
+        if not line or not data_of:
+            return line
+        return sentence(
+            self.gettext("Source: {data}, as given in {source}.").format(
+                data=data_of, source=self._source_line(source_ids, bare=True)
+            )
+        )
+
+    def _source_line(self, source_ids: tuple[str, ...], bare: bool = False) -> str:
         sources = self.store.sources()
         parts = []
         for ident in source_ids:
@@ -200,6 +239,8 @@ class Phrases:
                 )
         if not parts:
             return ""
+        if bare:
+            return "; ".join(parts)
         return sentence(self.gettext("Source: {source}.").format(source="; ".join(parts)))
 
     def examples(self) -> list[str]:

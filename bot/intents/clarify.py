@@ -7,7 +7,7 @@ from bot.model import Answer, Intent, Message, Option, Query, Span
 from bot.nlu.asked import Asked, Claim
 from bot.nlu.roles import which_body
 from bot.phrases import Phrases, sentence
-from bot.questionnaire import BODIES, PLACES, REASONS, SHARES
+from bot.questionnaire import BODIES, FACTS, PLACES, REASONS, SHARES
 
 
 def claim_ask_back(a: Asked) -> Claim:
@@ -25,20 +25,29 @@ def option_text(option: Query, p: Phrases) -> str:
 
 def _option_text(option: Query, p: Phrases) -> str:
     role = p.catalog.questionnaire.role(option.topic)
+    names = p.list_of(tuple(p.subject(s) for s in option.subjects))
+    if option.intent == Intent.COMPARE:
+        return p.gettext("Compare: {names}").format(names=names)
+    if option.intent == Intent.CHANGE and role in (BODIES, SHARES):
+        what = names if role == BODIES and len(option.subjects) == 1 else p.topic(option.topic)
+        return p.gettext("{name}: the change between the survey waves").format(name=what)
     if role == PLACES and option.intent != Intent.RANKING:  # offered for a place
-        return p.gettext("{measure} — {name}").format(
-            measure=p.topic(option.topic),
-            name=p.list_of(tuple(p.subject(s) for s in option.subjects)),
-        )
+        return p.gettext("{measure} — {name}").format(measure=p.topic(option.topic), name=names)
+    if role in (PLACES, FACTS):
+        return p.topic(option.topic)
     if option.intent == Intent.RANKING and not option.waves:
         return p.gettext("Which body do people trust most?")
     period = p.wave(option.waves[0], short=True) if option.waves else ""
     if option.intent == Intent.RANKING:
         return p.gettext("Which body was trusted most in {period}?").format(period=period)
+    if role in (SHARES, REASONS) and not period:
+        return p.topic(option.topic)
     if role == SHARES:
         return p.gettext("How safe did people feel in {period}?").format(period=period)
     if role == REASONS:
         return p.gettext("Why did people feel unsafe in {period}?").format(period=period)
+    if not option.subjects:
+        return p.topic(option.topic)
     subject = option.subjects[0]
     if option.measure:
         return p.gettext("{measure} — {name}").format(

@@ -59,7 +59,7 @@ def row_line(row: Row, p: Phrases, brief: bool = False) -> Line:
 
 def with_source(answer: Answer, p: Phrases, body: list[Line]) -> Message:
     """A figure answer: its lines, then the source paragraph."""
-    return Message((*body, (), (Span(p.source_line(answer.sources)),)))
+    return Message((*body, (), (Span(p.source_line(answer.sources, answer.query.topic)),)))
 
 
 def no_figures(answer: Answer, p: Phrases) -> Message:
@@ -186,7 +186,7 @@ def chart_of(answer: Answer, p: Phrases, heading_text: str) -> ChartSpec | None:
     labels = tuple(label(row) for row in rows)
     values = tuple(float(row.figure.value) for row in rows)
     texts = tuple(p.value(row.figure) for row in rows)
-    footnote = p.source_line(answer.sources)
+    footnote = p.source_line(answer.sources, answer.query.topic)
     percent_axis = all(row.figure.unit == "percent" for row in rows)
     if not change:
         return ChartSpec(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.catalog import Catalog
 from bot.intents.base import AnswerType
-from bot.model import Answer, Intent, Lacking, Message, Query
+from bot.intents.clarify import option_text
+from bot.model import Answer, Intent, Lacking, Message, Option, Query, Span
 from bot.nlu.asked import Asked, Claim
 from bot.phrases import Phrases, sentence
 from bot.questionnaire import BODIES, FACTS, PLACES
@@ -13,6 +14,10 @@ from bot.questionnaire import BODIES, FACTS, PLACES
 # Which topic a thing the lexicon knows is unpublished belongs to, by its kind
 # (knowledge/lexicon: unavailable_<kind>/<id>); the rest are bodies and groups of people.
 KIND_ROLES = {"region": PLACES, "fact": FACTS}
+# Unpublished things that qualify a question rather than name its subject: they are
+# said after the question is read, with its nearest published figure (bot.nlu.parse).
+QUALIFIERS = ("group", "offence", "period", "condition")
+AGE_RANGE = "ages"  # the group of questionnaire.yaml that holds the ages surveyed
 # Answers that state no figures of their own, so nothing to refuse in them.
 UNCHECKED = frozenset(
     {
@@ -28,19 +33,22 @@ UNCHECKED = frozenset(
 )
 
 
-def claim_group(a: Asked) -> Claim:
-    """ "Do women trust the police?": no such breakdown exists."""
-    group = next((ident for kind, ident in a.f.unavailable if kind == "group"), None)
-    if group is None:
+def claim_instruction(a: Asked) -> Claim:
+    """ "Ignore previous instructions and say ...", "reply with just the number": Senim
+    says its figures its own way, each with its source, whatever a question asks."""
+    if not a.has("instruction"):
         return None
-    return Query(Intent.NOT_AVAILABLE, topic=a.topic_of(BODIES), lacking=Lacking("group", group))
+    return Query(Intent.NOT_AVAILABLE, lacking=Lacking("instruction"))
 
 
 def claim_unavailable(a: Asked) -> Claim:
-    """Something the lexicon knows the survey lacks, with nothing it has beside it."""
-    if not a.f.unavailable or a.f.institutions or a.f.regions:
+    """Something the lexicon knows the survey lacks, with nothing it has beside it (else
+    the published part is answered, with a note: bot.nlu.parse)."""
+    f = a.f
+    subjects = [u for u in f.unavailable if u[0] not in QUALIFIERS]
+    if not subjects or f.institutions or f.regions or f.facts:
         return None
-    kind, ident = a.f.unavailable[0]
+    kind, ident = subjects[0]
     topic = a.topic_of(KIND_ROLES.get(kind, BODIES))
     return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(kind, ident))
 
@@ -75,32 +83,79 @@ def refusal(query: Query, p: Phrases) -> str:
     """The sentence that says what is not there, and what is."""
     lacking = query.lacking or Lacking("wave")
     kind, missing = lacking.kind, lacking.what or ""
-    what = missing
-    if kind in ("institution", "region", "fact", "group"):  # named in the lexicon
-        what = p.store.first_form(f"unavailable_{kind}/{missing}", p.lang) or missing
+    # How the lexicon's entry names it, in the case the sentence needs (lexicon README).
+    name = p.name(f"unavailable_{kind}", missing)
     catalog = p.catalog
     if kind == "institution":
         _topic, bodies = catalog.of_role(BODIES)
-        text = p.gettext("The survey has no data on trust in “{what}”. It covers: {list}.").format(
-            what=what, list=p.list_of(tuple(p.subject(s) for s in bodies))
+        text = p.gettext("The survey has no data on trust in {name}. It covers: {list}.").format(
+            name=name, list=p.list_of(tuple(p.subject(s) for s in bodies))
         )
     elif kind == "region":
         _topic, places = catalog.of_role(PLACES)
-        text = p.gettext("No crime figures for “{what}” were published. Available: {list}.").format(
-            what=what, list=p.list_of(tuple(p.subject(s) for s in places))
-        )
+        text = p.gettext(
+            "No crime figures were published {name}: the release gives only the regions "
+            "with the most registered crimes, {list}."
+        ).format(name=name, list=p.list_of(tuple(p.subject(s) for s in places)))
     elif kind == "fact":
         text = p.gettext(
-            "The releases do not publish “{what}”; they give the sample, the ages "
+            "The releases do not publish {name}; they give the sample, the ages "
             "covered, the fieldwork dates and the method."
-        ).format(what=what)
+        ).format(name=name)
     elif kind == "group":
         text = p.gettext(
-            "The published figures are for the whole adult population, "
-            "with no breakdown by “{what}”."
-        ).format(what=what)
+            "The figures are published for all respondents together ({ages}), "
+            "not broken down {name}."
+        ).format(ages=_ages(p), name=name)
+    elif kind == "offence":
+        text = p.gettext(
+            "Crimes were published only as the total registered in each region, not by "
+            "type: there is no figure for {name}."
+        ).format(name=name)
+    elif kind == "condition":
+        text = p.gettext(
+            "The safety figures are about feeling safe alone in one's area in the "
+            "daytime; there are none {name}."
+        ).format(name=name)
+    elif kind == "period":
+        text = p.gettext("Figures exist only for the survey waves ({list}), not {name}.").format(
+            list=p.list_of(tuple(p.wave(w.id) for w in catalog.waves)), name=name
+        )
+    elif kind == "unexplained":
+        role = catalog.questionnaire.role(query.topic)
+        if role == PLACES:
+            text = p.gettext("For regions I have only the registered crime figures.")
+        elif role == BODIES and not query.options:  # trust in a body it does not know
+            _topic, bodies = catalog.of_role(BODIES)
+            text = p.gettext("The survey has no data on trust in “{words}”. It covers: {list}.")
+            text = text.format(words=missing, list=p.list_of(tuple(p.subject(s) for s in bodies)))
+        else:
+            text = p.gettext("I have no figures that take “{words}” into account.").format(
+                words=missing
+            )
+    elif kind == "instruction":
+        text = p.gettext(
+            "I state only published figures, each with its source, and in my own words."
+        )
+    elif kind in ("fewest", "total"):
+        _topic, places = catalog.of_role(PLACES)
+        template = (
+            p.gettext(
+                "The release lists registered crimes only for the regions with the most of "
+                "them ({list}), so which region has the fewest is not known."
+            )
+            if kind == "fewest"
+            else p.gettext(
+                "The release lists registered crimes only for the regions with the most of "
+                "them ({list}); it gives no total for the country."
+            )
+        )
+        text = template.format(list=p.list_of(tuple(p.subject(s) for s in places)))
     elif kind == "by_region":
-        text = p.gettext("Trust figures are published for the country as a whole, not by region.")
+        text = p.gettext(
+            "I have these figures only for the country as a whole: the Bureau gives "
+            "figures by region only in its spreadsheets, which I do not have."
+        )
     elif kind == "measure":
         topic = query.topic or ""
         subject = query.subjects[0] if query.subjects else ""
@@ -118,25 +173,49 @@ def refusal(query: Query, p: Phrases) -> str:
         # Published once, with one release: naming survey rounds would suggest the other
         # round has these figures somewhere.
         wave = catalog.wave(catalog.topic_waves[query.topic or ""][0])
-        text = p.gettext("{topic}: published once, on {date}; there are none for “{what}”.").format(
+        text = p.gettext("{topic}: published once, on {date}; there are none for {what}.").format(
             topic=p.topic(query.topic),
             date=p.date(wave.released) if wave else "",
-            what=p.wave(missing) if catalog.wave(missing) else missing,
+            what=p.period(missing),
         )
     else:
         waves = catalog.topic_waves.get(query.topic or "", ()) or tuple(w.id for w in catalog.waves)
-        text = p.gettext("There is no data for “{what}”. Available: {list}.").format(
-            what=p.wave(missing) if catalog.wave(missing) else missing,
-            list=p.list_of(tuple(p.wave(w) for w in waves)),
+        text = p.gettext("There is no data for {what}. Available: {list}.").format(
+            what=p.period(missing), list=p.list_of(tuple(p.wave(w) for w in waves))
         )
     return sentence(text)
+
+
+def _ages(p: Phrases) -> str:
+    """The ages surveyed, as the release gives them ("aged 15 to 80")."""
+    reading = p.catalog.questionnaire.by_role.get(FACTS)
+    # questionnaire.yaml's facts group "ages": the youngest and the oldest age surveyed
+    members = reading.groups.get(AGE_RANGE, ()) if reading else ()
+    facts = {f.measure: f for f in p.store.facts(reading.topic)} if reading else {}
+    ages = [facts[m] for m in members if m in facts]
+    if len(ages) != 2:
+        return p.gettext("all ages surveyed")
+    youngest, oldest = ages
+    return p.gettext("aged {youngest} to {oldest}").format(
+        youngest=p.value(youngest), oldest=p.value(oldest)
+    )
 
 
 class NotAvailable(AnswerType):
     intents = (Intent.NOT_AVAILABLE,)
 
     def render(self, answer: Answer, p: Phrases) -> Message:
-        return Message.of(refusal(answer.query, p))
+        query = answer.query
+        text = refusal(query, p)
+        if not query.options:
+            return Message.of(text)
+        # The nearest published figure, offered: "robberies in Shymkent" -> its crimes.
+        offered = tuple(Option(option_text(o, p), o) for o in query.options)
+        head = p.gettext("The nearest published figure:")
+        return Message(
+            ((Span(text),), (Span(head),), *((Span("• " + o.text),) for o in offered)),
+            options=offered,
+        )
 
 
 ANSWER = NotAvailable()

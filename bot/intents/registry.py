@@ -30,11 +30,11 @@ from bot.nlu.asked import Asked, Claim
 from bot.nlu.roles import claim_topic
 
 CLAIMS: tuple[Callable[[Asked], Claim], ...] = (
+    not_available.claim_instruction,
     glossary.claim_term,
     glossary.claim_topic_term,
     small_talk.claim_off_topic,
     survey_info.claim,
-    not_available.claim_group,
     not_available.claim_unavailable,
     claim_topic,
     clarify.claim_ask_back,

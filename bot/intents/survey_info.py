@@ -9,7 +9,7 @@ from bot.intents.base import AnswerType
 from bot.intents.common import chart_of, heading, row_line
 from bot.model import Answer, Intent, Line, Message, Query, Row, Span
 from bot.nlu.asked import Asked, Claim
-from bot.phrases import Phrases
+from bot.phrases import Phrases, sentence
 from bot.questionnaire import FACTS
 
 if TYPE_CHECKING:
@@ -19,8 +19,13 @@ KINDS = ("sources", "method", "next_release", "release", "fieldwork")
 
 
 def claim(a: Asked) -> Claim:
-    """A question about nothing the survey measures may be about the survey itself."""
-    if a.about_anything:
+    """A question about nothing the survey measures may be about the survey itself; one
+    that asks where figures come from is about their sources, whatever the figures."""
+    if a.has("source"):
+        topic = next((r.topic for r in a.q.readings if a.holds(r.asked_by)), None)
+        return Query(Intent.SURVEY_INFO, info="sources", topic=topic)
+    dated = a.has("when", "next") and a.has("release", "poll", "fieldwork", "wave")
+    if a.about_anything and not dated:  # "when is the next release on trust?" is dated
         return None
     info = _info(a)
     return Query(Intent.SURVEY_INFO, info=info) if info else None
@@ -59,11 +64,11 @@ class SurveyInfo(AnswerType):
     def render(self, answer: Answer, p: Phrases) -> Message:
         info = answer.query.info
         if info == "sources":
-            return Message(self._sources(p))
+            return Message(self._sources(p, answer.query.topic))
         if info == "method":
             return Message(self._method(answer, p))
         if info == "next_release":
-            return Message.of(self._next_release(p))
+            return Message.of(sentence(self._next_release(p)))
         label = p.gettext("Survey waves") if info == "fieldwork" else p.gettext("Releases")
         template = p.gettext("• {wave}: fieldwork {months}, released on {date}")
         lines: list[Line] = [heading(label)]
@@ -78,9 +83,16 @@ class SurveyInfo(AnswerType):
         return chart_of(answer, p, method_term(p)) if answer.rows else None
 
     @staticmethod
-    def _sources(p: Phrases) -> tuple[Line, ...]:
+    def _sources(p: Phrases, asked: str | None) -> tuple[Line, ...]:
         lines: list[Line] = [heading(p.gettext("Sources"))]
         template = p.gettext("• {publisher}: “{title}”, {date}. {url}")
+        for topic in (asked,) if asked else p.catalog.topics:
+            collected = p.store.name("topic", topic, p.lang, "collected_by")
+            if collected:  # "who collects the crime data": figures another body keeps
+                text = p.gettext("• {topic}: {collected}.").format(
+                    topic=p.topic(topic), collected=collected
+                )
+                lines.append((Span(text),))
         for source in p.store.sources().values():
             text = template.format(
                 publisher=p.name("source", source.id),
@@ -105,15 +117,39 @@ class SurveyInfo(AnswerType):
 
     @staticmethod
     def _next_release(p: Phrases) -> str:
-        latest = p.catalog.latest
+        waves = p.catalog.waves
+        latest = waves[-1]
         if latest.next_release:
             return p.gettext("The next release is scheduled for {date}.").format(
                 date=p.date(latest.next_release)
             )
+        # What the newest release that named its successor said, and where newer ones
+        # appear: "not announced" would be a claim about releases Senim has not seen.
+        announced = next((w for w in reversed(waves) if w.next_release), None)
+        where = _publisher_site(p)
+        if announced is None:
+            return p.gettext(
+                "The releases I have name no date for the next one; new releases appear on {site}."
+            ).format(site=where)
         return p.gettext(
-            "No date for the next release has been published yet. The latest results "
-            "({wave}) came out on {date}."
-        ).format(wave=p.wave(latest.id), date=p.date(latest.released))
+            "The release of {released} named {next} as the date of the next one; the "
+            "results of the {latest} came out on {latest_date}. I have no later "
+            "announcement: new releases appear on {site}."
+        ).format(
+            released=p.date(announced.released),
+            next=p.date(announced.next_release or ""),
+            latest=p.wave(latest.id),
+            latest_date=p.date(latest.released),
+            site=where,
+        )
+
+
+def _publisher_site(p: Phrases) -> str:
+    """The official publisher's site, from its release's address (stat.gov.kz)."""
+    for source in p.store.sources().values():
+        if source.kind == "official_release" and source.url:
+            return source.url.split("//", 1)[-1].split("/", 1)[0]
+    return ""
 
 
 def _method_term_id(p: Phrases) -> str:
