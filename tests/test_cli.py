@@ -47,6 +47,21 @@ def test_ask_json_follows_the_contract(store_path: Path):
     assert data["link"] == "https://t.me/SenimTestBot?start=IvTtrustSpoliceP2404"
 
 
+def test_ask_json_shows_the_words_that_held_a_figure_back(store_path: Path):
+    # Every word is accounted for: one the engine cannot read holds the figure back,
+    # the nearest published one is offered, and the JSON says which word it was.
+    result = run(store_path, "ask", "--json", "how much do zorblat people trust the police")
+    data = json.loads(result.stdout)
+    assert data["intent"] == "not_available" and data["figures"] == []
+    assert data["unexplained"] == ["zorblat"]
+    assert data["options"] == ["How much do people trust the police?"]
+    assert "“zorblat”" in data["text"]
+    # A question read in full has no such field: the contract's keys only.
+    full = run(store_path, "ask", "--json", "how much do people trust the police")
+    full = json.loads(full.stdout)
+    assert set(full) == CONTRACT_KEYS and full["figures"]
+
+
 def test_lang_forces_the_reply_language(store_path: Path):
     data = json.loads(run(store_path, "ask", "--json", "--lang", "ru", "police trust").stdout)
     assert data["lang"] == "ru" and "Полиция" in data["text"]

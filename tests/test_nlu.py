@@ -129,3 +129,74 @@ def test_language_detection(engine, question, lang):
 def test_a_question_without_language_takes_the_conversation_language(engine):
     assert engine.parser.parse("2024?", lang_hint="kk").lang == "kk"
     assert engine.parser.parse("2024?", lang_hint="ru").lang == "ru"
+
+
+# -- every word accounted for (knowledge/lexicon: filler.yaml, numbers.yaml, phrases) ----
+
+
+def analysed(engine, text: str):
+    features, _lang = engine.parser.analyser.analyse((clean(text), None))
+    return features
+
+
+@pytest.mark.parametrize(
+    ("question", "unexplained"),
+    [
+        ("how much do people trust the police", []),
+        ("please tell me, how much do people trust the police, thanks", []),
+        ("полицияға қанша адам сенеді, айтыңызшы", []),
+        ("подскажите пожалуйста сколько доверяют полиции", []),
+        ("how much do zorblat people trust the police", ["zorblat"]),
+        ("сколько доверяют полиции в 99 процентах", ["99"]),  # a number that is no year
+        ("police trust on 24 January 2024", []),  # a day beside a month is a date
+        ("сколько убийств в Алматы", []),  # a known qualifier, not an unknown word
+    ],
+)
+def test_every_word_is_understood_filler_or_unexplained(engine, question, unexplained):
+    assert analysed(engine, question).unexplained == unexplained
+
+
+@pytest.mark.parametrize(
+    ("question", "cues", "regions"),
+    [
+        # "fall" is a season next to a year, a decline otherwise
+        ("trust in the police in fall 2023", {"fall": False, "change": False}, []),
+        ("did trust in the police fall", {"fall": True, "change": True}, []),
+        # a capital with "southern"/"old" is Almaty city, alone it is Astana
+        ("crimes in the southern capital", {}, ["almaty_city"]),
+        ("сколько преступлений в южной столице", {}, ["almaty_city"]),
+        ("оңтүстік астанадағы қылмыс", {}, ["almaty_city"]),
+        ("crimes in the capital", {}, ["astana_city"]),
+        # "Караганда" is the place; "қарағанда" (compared to) keeps its Kazakh letters
+        ("Karaganda?", {"compare": False}, ["karaganda_region"]),
+        ("полицияға қарағанда сотқа сенім", {"compare": True}, []),
+    ],
+)
+def test_senses_are_decided_by_their_neighbours(engine, question, cues, regions):
+    features = analysed(engine, question)
+    for cue, present in cues.items():
+        assert (cue in features.cues) is present, (cue, features.cues)
+    assert features.regions == regions
+
+
+@pytest.mark.parametrize(
+    ("question", "excluded"),
+    [
+        ("not the police but the courts: how many trust them", ["police"]),
+        ("не полиции, а судам сколько доверяют", ["police"]),
+        ("полицияға емес, сотқа қанша адам сенеді", ["police"]),
+        ("кроме пожарных какому органу доверяют больше всего", ["fire_service"]),
+    ],
+)
+def test_a_subject_set_aside_is_not_asked_about(engine, question, excluded):
+    features = analysed(engine, question)
+    assert features.excluded == excluded
+    assert not set(excluded) & set(features.institutions)
+
+
+def test_a_span_of_years_is_no_age(engine):
+    # "лет"/"жыл" after a number of years is a span of time, not the respondents' ages
+    for question in ("за последние 10 лет", "соңғы 10 жылда", "over the last 10 years"):
+        features = analysed(engine, question)
+        assert ("period", "span") in features.unavailable, question
+        assert "fact/age" not in features.concepts, question
