@@ -22,8 +22,20 @@ class Conversation:
         """After a reply: its language, and its query unless it was small talk (a "thanks"
         between two questions must not break the follow-up)."""
         self.lang = reply.lang
-        if not reply.query.intent.small_talk:
+        if replaces_context(self.context, reply.query):
             self.context = reply.query
+
+
+def replaces_context(previous: Query | None, query: Query) -> bool:
+    """Whether an answered query is what the next question follows on from. Small talk
+    is not (a "thanks" between two questions must not break the follow-up), and neither
+    is "cite the source and date" after a figure: "and the previous wave?" is still
+    about the figure."""
+    if query.intent.small_talk:
+        return False
+    return not (
+        query.intent == Intent.SURVEY_INFO and previous is not None and previous.states_figures
+    )
 
 
 @lru_cache(maxsize=4096)

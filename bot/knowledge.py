@@ -923,6 +923,10 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
         if default is not None and str(default) not in measures:
             reader.problem(path, line, f"default measure '{default}' is not a measure of '{topic}'")
         compiled["default"] = None if default is None else str(default)
+        # The group of figures a question that names no measure gets ("do people feel
+        # safe?": the totals with the categories); links made before it keep theirs.
+        default_group = entry.get("default_group")
+        compiled["default_group"] = None if default_group is None else str(default_group)
         compiled["measures"] = []
         for rule in entry.get("measures") or []:
             rule_line = line_of_record(rule, line)
@@ -941,6 +945,8 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
                 reader.problem(path, line, f"group '{name}' must list measures of '{topic}'")
                 continue
             compiled["groups"][str(name)] = [str(m) for m in members]
+        if default_group is not None and str(default_group) not in compiled["groups"]:
+            reader.problem(path, line, f"default_group '{default_group}' is no group of '{topic}'")
         compiled["rules"] = []
         for rule in entry.get("rules") or []:
             rule_line = line_of_record(rule, line)

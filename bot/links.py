@@ -95,6 +95,10 @@ def decode(payload: str, catalog: Catalog) -> Query | None:
     if order not in (None, "asc", "desc"):
         return None
     facet = fields.get("D") or None
+    reading = catalog.questionnaire.by_topic.get(topic or "")
+    group = facet if reading is not None and facet in reading.groups else None
+    if facet and intent not in (Intent.SURVEY_INFO, Intent.GLOSSARY) and group is None:
+        return None  # a group this topic does not have
     return Query(
         intent,
         topic=topic,
@@ -104,6 +108,6 @@ def decode(payload: str, catalog: Catalog) -> Query | None:
         order=order,
         info=facet if intent == Intent.SURVEY_INFO else None,
         term=facet if intent == Intent.GLOSSARY else None,
-        group=facet if intent == Intent.SURVEY_FACTS else None,
+        group=group,
         waves_named="W" in fields,
     )

@@ -8,7 +8,15 @@ import json
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from bot.nlu.conditions import Compiled, Facts, Predicate, from_json, positive_cues, predicate
+from bot.nlu.conditions import (
+    Compiled,
+    Facts,
+    Predicate,
+    from_json,
+    positive_concepts,
+    positive_cues,
+    predicate,
+)
 
 BODIES, PLACES, SHARES, REASONS, FACTS = "bodies", "places", "shares", "reasons", "facts"
 
@@ -23,6 +31,7 @@ class Reading(NamedTuple):
     said: Compiled | None  # the topic named as such (not reached through a subject)
     ask_back: Compiled | None  # words that, alone, are asked back about
     default: str | None  # the measure of a question that names none
+    default_group: str | None  # or the group of figures it gets (none: every category)
     measures: tuple[tuple[str, Compiled], ...]  # cue combinations, first match wins
     groups: Mapping[str, tuple[str, ...]]  # figures answered together
     rules: tuple[tuple[str, str, Compiled | None], ...]  # (group | measure, id, when)
@@ -80,6 +89,15 @@ class Questionnaire:
         reading = self.by_role.get(role)
         return reading.topic if reading else None
 
+    def reads(self, topic: str | None, concept: str) -> bool:
+        """Does the topic's reading use this concept (its asked_by or rules)? "what age
+        group was surveyed" is the survey's ages: the facts rules read the age group."""
+        reading = self.by_topic.get(topic or "")
+        if reading is None:
+            return False
+        conditions = [reading.asked_by, *(when for _k, _t, when in reading.rules if when)]
+        return any(concept in positive_concepts(c) for c in conditions)
+
     def role(self, topic: str | None) -> str | None:
         reading = self.by_topic.get(topic or "")
         return reading.role if reading else None
@@ -108,6 +126,7 @@ def _reading(data: Mapping[str, Any]) -> Reading:
         said=condition("said"),
         ask_back=condition("ask_back"),
         default=data.get("default"),
+        default_group=data.get("default_group"),
         measures=tuple((m, from_json(when)) for m, when in data["measures"]),
         groups={name: tuple(members) for name, members in data["groups"].items()},
         rules=tuple(

@@ -15,26 +15,46 @@ from bot.questionnaire import FACTS
 if TYPE_CHECKING:
     from bot.charts import ChartSpec
 
-KINDS = ("sources", "method", "next_release", "release", "fieldwork")
+KINDS = ("sources", "method", "interview", "next_release", "release", "fieldwork")
+# "By phone or at home?", "who does the interviews?": the method, without the sample's
+# figures, which do not answer that (a general "how was it done?" states them).
+METHODS = ("method", "interview")
+FACT = "fact"  # the lexicon's fact/<id> concepts: a survey figure is named
 
 
 def claim(a: Asked) -> Claim:
     """A question about nothing the survey measures may be about the survey itself; one
     that asks where figures come from is about their sources, whatever the figures."""
+    context = a.context
+    follows_on = context is not None and context.states_figures and a.elliptical
+    if follows_on and a.f.wave_words and not a.has("when", "next", "source"):
+        return None  # "and in the January 2024 release?": that figure, then
     if a.has("source"):
         topic = next((r.topic for r in a.q.readings if a.holds(r.asked_by)), None)
         return Query(Intent.SURVEY_INFO, info="sources", topic=topic)
     dated = a.has("when", "next") and a.has("release", "poll", "fieldwork", "wave")
-    if a.about_anything and not dated:  # "when is the next release on trust?" is dated
-        return None
+    # "were people interviewed by phone?" names the survey's respondents, and asks how
+    interview = a.has("interview") and FACT not in a.f.concepts and _only_the_survey(a)
+    if a.about_anything and not dated and not interview:  # "when is the next release
+        return None  # on trust?" is dated
     info = _info(a)
     return Query(Intent.SURVEY_INFO, info=info) if info else None
 
 
+def _only_the_survey(a: Asked) -> bool:
+    """No topic but the survey itself is asked about (its respondents, its sample)."""
+    asked = {r.role for r in a.q.readings if a.holds(r.asked_by) and not a.holds(r.unless)}
+    return asked <= {FACTS}
+
+
 def _info(a: Asked) -> str | None:
-    if a.has("source") or (a.has("which") and a.has("fieldwork", "poll") and not a.has("when")):
+    # "which poll is it from?" is a source; "which figures in the previous poll?" is not
+    which_poll = a.has("which") and a.has("fieldwork", "poll") and not a.has("when")
+    if a.has("source") or (which_poll and not a.has("previous", "latest") and not a.f.years):
         return "sources"
-    if a.has("method"):
+    if a.has("interview") and FACT not in a.f.concepts:
+        return "interview"
+    if a.has("method", "interview"):
         return "method"
     if a.has("next"):
         return "next_release"
@@ -54,10 +74,13 @@ class SurveyInfo(AnswerType):
     code = "i"
 
     def lookup(self, query: Query, look: Lookup) -> Answer:
-        if query.info != "method":
+        if query.info not in METHODS:
             return Answer(query)
         topic = look.catalog.questionnaire.topic(FACTS)
-        rows = tuple(Row(f) for f in look.store.facts(topic)) if topic else ()
+        facts = tuple(Row(f) for f in look.store.facts(topic)) if topic else ()
+        if query.info != "method":  # the release's method notes are the source still
+            return Answer(query, sources=sources_of(facts))
+        rows = facts
         wave = rows[0].figure.wave if rows else None
         return Answer(query, rows, wave=wave, sources=sources_of(rows))
 
@@ -65,7 +88,7 @@ class SurveyInfo(AnswerType):
         info = answer.query.info
         if info == "sources":
             return Message(self._sources(p, answer.query.topic))
-        if info == "method":
+        if info in METHODS:
             return Message(self._method(answer, p))
         if info == "next_release":
             return Message.of(sentence(self._next_release(p)))

@@ -183,6 +183,16 @@ def positive_cues(condition: Compiled, signals: Mapping[str, Compiled]) -> set[s
     return set()
 
 
+def positive_concepts(condition: Compiled) -> set[str]:
+    """The concepts whose presence can make the condition hold (not those under `not`)."""
+    kind = condition[0]
+    if kind == "concepts":
+        return set(condition[1])
+    if kind in ("any", "all"):
+        return {c for inner in condition[1] for c in positive_concepts(inner)}
+    return set()
+
+
 def to_json(condition: Any) -> Any:
     """A compiled condition as JSON (frozensets as sorted lists), for the store."""
     if isinstance(condition, frozenset):

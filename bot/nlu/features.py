@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from bot.memo import Memo
 from bot.nlu.language import detect
 from bot.nlu.lexicon import Lexicon, Sense
-from bot.nlu.normalize import NUMBER, YEAR, Token, tokens_of_clean
+from bot.nlu.normalize import NUMBER, YEAR, Token, clauses_of_clean, tokens_of_clean
 
 YEARS = range(1990, 2101)
 YEAR_KEY, NUMBER_KEY = frozenset({YEAR}), frozenset({NUMBER})
@@ -19,6 +19,10 @@ YEAR_KEY, NUMBER_KEY = frozenset({YEAR}), frozenset({NUMBER})
 # language.yaml, filler.yaml) and a number word outside a phrase ("one", "бір").
 WORDS_ONLY = ("marker/", "filler/", "number/")
 PLACE, CUE = "region/", "cue/"
+PERCENT = "%"
+FRAMING = ("marker/", "filler/")
+DOMAIN_KINDS = frozenset({"institution", "region", "reason", "fact", "glossary"})
+UNAVAILABLE = "unavailable_"  # function words, whose language frames a mixed sentence
 DAYS = 31
 SHORT_WORD = 2  # letters of an unknown word too short to carry a meaning of its own
 # Cues that set a subject or an answer aside (bot.nlu.features._set_aside); the answer
@@ -41,6 +45,7 @@ class Features:
         "cues",
         "excluded",
         "facts",
+        "function_langs",
         "glossary",
         "institutions",
         "months",
@@ -49,6 +54,7 @@ class Features:
         "regions",
         "seasons",
         "unavailable",
+        "unavailable_at",
         "unexplained",
         "unknown",
         "wave_words",
@@ -60,8 +66,10 @@ class Features:
         self.institutions: list[str] = []
         self.regions: list[str] = []
         self.unavailable: list[tuple[str, str]] = []  # kind, id
+        self.unavailable_at: list[int] = []  # the word of each
         self.cues: dict[str, list[int]] = {}
         self.concepts: set[str] = set()  # kind/id and kind, for conditions
+        self.function_langs: dict[int, set[str]] = {}  # word -> languages of its function use
         self.months: set[int] = set()
         self.seasons: set[str] = set()
         self.years: list[int] = []
@@ -86,27 +94,37 @@ class Analyser:
     conversation, only what it asks for does, so the same words in another chat reuse
     the analysis."""
 
-    def __init__(self, lexicon: Lexicon, contrasts: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        contrasts: Mapping[str, str] | None = None,
+        domain_cues: frozenset[str] = frozenset(),
+    ) -> None:
         self.lexicon = lexicon
         self.contrasts: Mapping[str, str] = contrasts or {}  # answer cue -> its group
+        # Cues that ask about a topic (questionnaire.yaml): a clause with one, or with a
+        # body, place, reason, fact or unpublished thing, is part of the question asked.
+        self.domain_cues = domain_cues
         self.analyse: Memo[tuple[str, str | None], tuple[Features, str]] = Memo(
             lambda key: self._analyse(*key), ANALYSIS_BUDGET, _analysis_weight
         )
 
     def _analyse(self, text: str, lang_hint: str | None) -> tuple[Features, str]:
         tokens = tokens_of_clean(text)
+        clauses = clauses_of_clean(text)
         senses = []
         typos = 0  # words looked up as typos so far
         for token in tokens:
             sense = self.lexicon.sense(token, fuzzy=typos < MAX_TYPO_WORDS)
             typos += token.number is None and (sense.fuzzy or not sense.bases)
             senses.append(sense)
-        features, phrase_langs = self._features(tokens, senses)
+        features, phrase_langs = self._features(tokens, senses, clauses)
         features.words = tuple(token.text for token in tokens)
-        return features, detect(tokens, senses, phrase_langs, fallback=lang_hint)
+        lang = detect(tokens, senses, phrase_langs, features.function_langs, fallback=lang_hint)
+        return features, lang
 
     def _features(
-        self, tokens: list[Token], senses: list[Sense]
+        self, tokens: list[Token], senses: list[Sense], clauses: list[tuple[int, int]]
     ) -> tuple[Features, dict[int, set[str]]]:
         features = Features()
         lexicon = self.lexicon
@@ -114,6 +132,8 @@ class Analyser:
             self._phrase_keys(token, sense) for token, sense in zip(tokens, senses, strict=True)
         ]
         covered: set[int] = set()  # words a phrase gave their meaning
+        domain: set[int] = set()  # words that ask about something the survey measures
+        unexplained: list[int] = []  # positions of words neither understood nor filler
         spans_of: dict[int, tuple[int, int]] = {}  # a phrase's word -> its first and last
         glossed: set[int] = set()  # words of a glossary term (they keep their own meaning)
         spans: dict[tuple[int, int], set[str]] = {}  # a phrase's words -> its concepts
@@ -159,9 +179,12 @@ class Analyser:
             for index in span:
                 spans_of[index] = (start, start + length - 1)
             _note(features, concept, start, tokens[start : start + length])
+            if self._asks(concept):
+                domain.update(span)
             for index in span:
                 phrase_langs[index] = {phrase.entry.lang}
         filler = [False] * len(tokens)
+        function_langs: dict[int, set[str]] = {}  # function words: the sentence's language
         for index, (token, sense) in enumerate(zip(tokens, senses, strict=True)):
             if index in covered:
                 continue
@@ -169,8 +192,10 @@ class Analyser:
                 if token.number in YEARS:
                     features.years.append(token.number)
                     features.wave_words.append(token.text)
-                elif not self._day_of_month(index, tokens, senses):
-                    features.unexplained.append(token.text)  # "10 лет", "99%": what of it?
+                elif not (
+                    self._day_of_month(index, tokens, senses) or _claimed(index, tokens, senses)
+                ):
+                    unexplained.append(index)  # "10 лет", "in 3 regions": what of it?
                 continue
             if not sense.phrase_bases and len(token.key) > 2:
                 features.unknown += 1
@@ -178,6 +203,9 @@ class Analyser:
             if token.kazakh:  # "қарағанда" (compared to) is not Russian "Караганда"
                 entries = [e for e in entries if e.lang == "kk" or not e.concept.startswith(PLACE)]
             concepts = {e.concept for e in entries}
+            framing = {e.lang for e in entries if e.concept.startswith(FRAMING)}
+            if framing:
+                function_langs[index] = framing
             # A word that names a place is read as the place: "Караганда", "Karaganda" is
             # also Kazakh "қарағанда" (compared to) typed without Kazakh letters.
             if any(c.startswith(PLACE) for c in concepts):
@@ -186,14 +214,24 @@ class Analyser:
             for concept in sorted(concepts):
                 _note(features, concept, index, [token])
                 meaningful = meaningful or not concept.startswith(WORDS_ONLY)
+                if self._asks(concept):
+                    domain.add(index)
             if meaningful or index in glossed:
                 continue
             if concepts or len(token.key) <= SHORT_WORD:
                 filler[index] = True  # a function word, or a letter or two of anything
             else:
-                features.unexplained.append(token.text)
+                unexplained.append(index)
+        _frame(features, tokens, clauses, unexplained, domain, filler, self.domain_cues)
         _set_aside(features, filler, spans_of, self.contrasts)
+        features.function_langs = function_langs
         return features, phrase_langs
+
+    def _asks(self, concept: str) -> bool:
+        kind, _, ident = concept.partition("/")
+        if kind == "cue":
+            return ident in self.domain_cues
+        return kind in DOMAIN_KINDS
 
     def _day_of_month(self, index: int, tokens: list[Token], senses: list[Sense]) -> bool:
         """ "24 January", "17 шілде": a day beside a month is part of a date."""
@@ -215,6 +253,51 @@ class Analyser:
         if any(self.lexicon.is_number_word(base) for base in sense.bases):
             return sense.phrase_bases | NUMBER_KEY
         return sense.phrase_bases
+
+
+def _frame(
+    features: Features,
+    tokens: list[Token],
+    clauses: list[tuple[int, int]],
+    unexplained: list[int],
+    domain: set[int],
+    filler: list[bool],
+    domain_cues: frozenset[str],
+) -> None:
+    """What tells the question's setting is not part of what it asks. "I'm a pensioner,
+    I'm 72, my grandson told me...": unknown words in a clause that names nothing the
+    survey measures, and has words of speech in it too ("мне", "here"), or is in another
+    sentence than the question, are set aside; a bare unknown word in its own clause
+    ("а мы, курсанты, ...") still counts. "I have served in the police for 12 years.
+    How many trust us?": a qualifier counts only in a sentence that asks (trust, safety,
+    crimes...)."""
+    sentences = {clauses[i][0] for i in domain}
+    asking = {clauses[i] for i in domain}
+    spoken = {clauses[i] for i, is_filler in enumerate(filler) if is_filler}
+    if asking:
+        kept = []
+        for i in unexplained:
+            sentence, _clause = where = clauses[i]
+            if where in asking or (sentence in sentences and where not in spoken):
+                kept.append(i)
+        unexplained = kept
+    features.unexplained = [tokens[i].text for i in unexplained]
+    asked = {clauses[i][0] for cue, at in features.cues.items() if cue in domain_cues for i in at}
+    if asked:
+        features.unavailable = [
+            found
+            for found, at in zip(features.unavailable, features.unavailable_at, strict=True)
+            if clauses[at][0] in asked
+        ]
+
+
+def _claimed(index: int, tokens: list[Token], senses: list[Sense]) -> bool:
+    """ "68%", "61.6 %" (61, 6, %): a value the user quotes ("is it true that 68% trust the
+    prosecutors?"); the reply gives the published one."""
+    after = index + 1
+    if after < len(tokens) and tokens[after].number is not None:
+        after += 1  # the decimals of "61.6%"
+    return after < len(tokens) and tokens[after].text == PERCENT
 
 
 def _set_aside(
@@ -329,8 +412,9 @@ def _note(features: Features, concept: str, position: int, words: list[Token]) -
         features.named_at.append((position, ident))
         if ident not in features.regions:
             features.regions.append(ident)
-    elif kind.startswith("unavailable_"):
-        features.unavailable.append((kind.removeprefix("unavailable_"), ident))
+    elif kind.startswith(UNAVAILABLE):
+        features.unavailable.append((kind.removeprefix(UNAVAILABLE), ident))
+        features.unavailable_at.append(position)
     elif kind == "cue":
         features.cues.setdefault(ident, []).append(position)
     elif kind == "month":

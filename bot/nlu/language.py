@@ -22,6 +22,7 @@ def detect(
     tokens: Sequence[Token],
     senses: Sequence[Sense],
     phrase_langs: dict[int, set[str]],
+    function_langs: dict[int, set[str]] | None = None,
     fallback: str | None = None,
 ) -> str:
     score = dict.fromkeys(LANGS, 0.0)
@@ -60,6 +61,20 @@ def detect(
             return fallback
         return "en" if latin > cyrillic else "ru" if cyrillic else fallback or "en"
     leaders = [lang for lang in LANGS if score[lang] == best]
+    if cyrillic and latin and function_langs:
+        # Terms of one language in a sentence of another ("Police trust среди женщин?",
+        # "What does the survey say about доверие к прокуратуре?"): the function words
+        # tell the sentence's language, which the reply is written in.
+        framed = dict.fromkeys(LANGS, 0)
+        for word_langs in function_langs.values():
+            if len(word_langs) == 1:
+                framed[next(iter(word_langs))] += 1
+        top = max(framed.values())
+        framing = [lang for lang in LANGS if framed[lang] == top]
+        # one function word does not outweigh Kazakh letters ("полицияға сенім in 2023")
+        kazakh = any(token.kazakh for token in tokens)
+        if (top >= 2 or (top == 1 and not kazakh)) and len(framing) == 1:
+            return framing[0]
     if len(leaders) == 1:
         return leaders[0]
     if fallback in leaders:

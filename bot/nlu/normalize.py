@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -184,6 +185,25 @@ def tokenize(text: str) -> list[Token]:
 def tokens_of_clean(text: str) -> list[Token]:
     """tokenize() of a text already cleaned (the parser cleans each question once)."""
     return [word_token(m.group(0)) for m in _TOKEN.finditer(text.casefold())]
+
+
+# Where one clause ends and the next begins: a sentence or clause mark before a space
+# (not the point of "61.6" or the hyphen of "anti-corruption"), or a dash between spaces.
+_CLAUSE_END = re.compile(r"[.!?;:,)(»«\"]+\s+|\s[-–—]+\s")
+
+
+_SENTENCE_END = re.compile(r"[.!?;]+[)»\"]*\s+")
+
+
+def clauses_of_clean(text: str) -> list[tuple[int, int]]:
+    """The (sentence, clause) each token of tokens_of_clean(text) is in, from 0."""
+    folded = text.casefold()
+    clause_ends = [m.end() for m in _CLAUSE_END.finditer(folded)]
+    sentence_ends = [m.end() for m in _SENTENCE_END.finditer(folded)]
+    return [
+        (bisect_right(sentence_ends, m.start()), bisect_right(clause_ends, m.start()))
+        for m in _TOKEN.finditer(folded)
+    ]
 
 
 _token = lru_cache(maxsize=WORD_CACHE)(_make_token)

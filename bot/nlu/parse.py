@@ -20,8 +20,8 @@ from bot.model import Intent, Lacking, Query
 from bot.nlu.asked import INTENT_CUES, NEEDS_CONTEXT, Asked
 from bot.nlu.features import Analyser, Features
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.roles import places_question
-from bot.questionnaire import BODIES, FACTS, PLACES
+from bot.nlu.roles import NATIONAL, places_question
+from bot.questionnaire import BODIES, PLACES, SHARES
 
 SEASONS = {"spring": {3, 4, 5}, "summer": {6, 7, 8}, "autumn": {9, 10, 11}, "winter": {12, 1, 2}}
 # Intents that a wave named in the question does not apply to.
@@ -46,7 +46,8 @@ class Parser:
     def __init__(self, lexicon: Lexicon, catalog: Catalog) -> None:
         self.lexicon = lexicon
         self.catalog = catalog
-        self.analyser = Analyser(lexicon, catalog.questionnaire.contrasts)
+        questionnaire = catalog.questionnaire
+        self.analyser = Analyser(lexicon, questionnaire.contrasts, questionnaire.domain_cues)
 
     def parse(
         self, text: str, context: Query | None = None, lang_hint: str | None = None
@@ -54,8 +55,24 @@ class Parser:
         """The query a question asks, in its language. `text` should be cleaned
         (bot.nlu.normalize.clean), which bounds its length."""
         features, lang = self.analyser.analyse((text, lang_hint))
+        if (
+            context is not None
+            and context.intent == Intent.NOT_AVAILABLE
+            and len(context.options) == 1
+            and context.options[0].states_figures
+        ):
+            # "trust among pensioners?" got "not by age; the nearest figure: the courts'":
+            # a follow-up ("and fully and partly together?") goes on from that figure
+            context = context.options[0]
         query = self.query(features, context)
-        if JOINS in features.cues:
+        # "X or Y" of one question's categories is their total (the query has it); only
+        # a question on two topics is split ("police trust and crimes in Karaganda").
+        # (a group of survey facts is one answer too: "sample size and age range")
+        if (
+            JOINS in features.cues
+            and query.measure not in self.catalog.derived
+            and query.group is None
+        ):
             query = self._joined(features, query, context, lang_hint) or query
         return Parsed(query, lang, tuple(features.unexplained))
 
@@ -69,17 +86,16 @@ class Parser:
             parts = [" ".join(f.words[:at]), " ".join(f.words[at + 1 :])]
             if not all(parts):
                 continue
-            found = []
-            for part in parts:
-                features, _lang = self.analyser.analyse((part, lang_hint))
-                found.append(self.query(features, context))
-            first, second = found
-            if (
-                first.states_figures
-                and second.states_figures
-                and first.topic != second.topic
-                and not first.also
-            ):
+            head, tail = (self.analyser.analyse((part, lang_hint))[0] for part in parts)
+            first = self.query(head, context)
+            # the second part may lean on the first ("... and how many never dealt with it")
+            second = self.query(tail, first if first.states_figures else context)
+            # two topics ("police trust and crimes in Karaganda"), or two measures of one
+            # subject ("how many trust the EIS and how many never dealt with it")
+            other = first.topic != second.topic or (
+                first.subjects == second.subjects and first.measure != second.measure
+            )
+            if first.states_figures and second.states_figures and other and not first.also:
                 return replace(first, also=(second,))
         return None
 
@@ -94,8 +110,13 @@ class Parser:
         if query is None:
             query = small_talk.fallback(a, waves)
         if wave_problem is not None and not query.intent.small_talk:
+            # "police in 2020": not surveyed; the same question for the waves there are
+            latest = query if query.states_figures and query.intent not in WAVELESS else None
             return Query(
-                Intent.NOT_AVAILABLE, topic=query.topic, lacking=Lacking("wave", wave_problem)
+                Intent.NOT_AVAILABLE,
+                topic=query.topic,
+                lacking=Lacking("wave", wave_problem),
+                options=(latest,) if latest else (),
             )
         if waves and query.intent not in WAVELESS:
             query = replace(query, waves=tuple(waves), waves_named=True)
@@ -116,8 +137,16 @@ class Parser:
         topic = query.topic or a.topic_of(BODIES)
         # "Do women trust the police?", "robberies in Shymkent": the figures would not
         # answer it, so they are held back.
-        qualifier = next((u for u in f.unavailable if u[0] in QUALIFIERS), None)
-        if qualifier is not None and self.catalog.questionnaire.role(query.topic) != FACTS:
+        qualifier = next(
+            (
+                u
+                for u in f.unavailable
+                if u[0] in QUALIFIERS
+                and not self.catalog.questionnaire.reads(query.topic, f"unavailable_{u[0]}/{u[1]}")
+            ),
+            None,
+        )
+        if qualifier is not None:
             return Query(
                 Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(*qualifier), options=offered
             )
@@ -136,7 +165,13 @@ class Parser:
             )
         besides = next((u for u in f.unavailable if u[0] in BESIDES), None)
         if besides is not None and query.lacking is None:
-            return replace(query, lacking=Lacking(*besides))  # "police and the army"
+            if JOINS in f.cues:  # "sample size and margin of error", "police and the army"
+                return replace(query, lacking=Lacking(*besides))
+            # "the confidence interval of the police trust figure": the figure itself was
+            # not asked for, what it lacks was
+            return Query(
+                Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(*besides), options=offered
+            )
         return query
 
     @staticmethod
@@ -156,6 +191,10 @@ class Parser:
         for season in f.seasons:
             months |= SEASONS[season]
         years = set(f.years)
+        if years and _year_before(f):
+            # "a material on the spring 2024 poll. And last year, how many...?": the year
+            # before the one named
+            years, months = {year - 1 for year in years}, set()
         if years or months:
             by_release = f.has("release") and not f.has("fieldwork")
             found = catalog.waves_matching(years, months, by_release)
@@ -167,6 +206,8 @@ class Parser:
             if not found:
                 return [], period_asked(years, f.months, f.seasons)
             return [w.id for w in found], None
+        if f.has("previous") and f.has("latest") and not f.has("wave", "poll", "release"):
+            return [], None  # "before, nobody trusted the courts; how is it now?": now
         if f.has("previous"):
             reference = context.waves[-1] if context and context.waves else catalog.latest.id
             previous = catalog.previous(reference) or catalog.previous(catalog.latest.id)
@@ -181,6 +222,11 @@ class Parser:
         bodies, places = q.topic(BODIES), q.topic(PLACES)
         if context is None or context.intent.small_talk or not context.states_figures:
             if context is not None and context.intent == Intent.CLARIFY and f.institutions:
+                # "which body?" then "the courts": the option asked back with, its measure
+                named = set(f.institutions)
+                for option in context.options:
+                    if set(option.subjects) == named:
+                        return option
                 return Query(Intent.VALUE, topic=bodies, subjects=tuple(f.institutions))
             if (
                 context is not None
@@ -193,12 +239,26 @@ class Parser:
             return None
         if context.topic is None:
             return None
+        reading = q.by_topic.get(context.topic)
+        if reading is not None and reading.role in NATIONAL and (f.regions or f.has("region")):
+            # "and by city?" after a national figure: not here by region (the country's is
+            # what was shown)
+            national = replace(context, waves=context.waves if context.waves_named else ())
+            return Query(
+                Intent.NOT_AVAILABLE,
+                topic=context.topic,
+                lacking=Lacking("by_region", f.regions[0] if f.regions else None),
+                options=(national,),
+            )
         query = context
         measure = None
         if context.topic == bodies:
             measure = q.measure(q.by_role[BODIES], f)
             if not (measure or waves or f.has(*INTENT_CUES, "followup", "completely")):
                 return None
+        elif context.topic == q.topic(SHARES) and q.asks(SHARES, f):
+            # "how safe do people feel?" then "and unsafe?": that category of the question
+            measure = q.measure(q.by_role[SHARES], f)
         if measure:
             intent = Intent.VALUE if query.intent == Intent.BREAKDOWN else query.intent
             query = replace(query, measure=measure, intent=intent)
@@ -235,8 +295,23 @@ def period_asked(years: set[int], months: set[int], seasons: set[str]) -> str:
     return " ".join(parts)
 
 
+def _year_before(f: Features) -> bool:
+    """ "в прошлом году", "last year" next to each other, and no year number beside them
+    ("в прошлом, 2023 году" names the year itself)."""
+    words = set(f.cues.get("year", ()))
+    for at in f.cues.get("previous", ()):
+        if {at - 1, at, at + 1} & words:  # "в прошлом году", "last year" (one phrase)
+            near = f.words[max(0, at - 2) : at + 3]
+            return not any(word.isdecimal() for word in near)
+    return False
+
+
 def _inherit(query: Query, context: Query) -> Query:
     """An elliptical question ("а прокуратуре?") keeps the previous one's kind and wave."""
+    if context.intent == Intent.CLARIFY:
+        # "how many completely distrust?" - "which body?" - "the courts": that option
+        chosen = [o for o in context.options if set(o.subjects) == set(query.subjects)]
+        return chosen[0] if chosen and query.subjects else query
     if query.topic != context.topic or query.intent in (Intent.NOT_AVAILABLE, Intent.CLARIFY):
         return query
     if query.intent == Intent.VALUE and context.intent in (Intent.CHANGE, Intent.BREAKDOWN):

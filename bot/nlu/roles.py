@@ -7,6 +7,8 @@ whose `unless` does not) reads the question.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.model import Intent, Lacking, Query
 from bot.nlu.asked import NEEDS_CONTEXT, Asked, Claim
 from bot.questionnaire import BODIES, FACTS, PLACES, REASONS, SHARES, Reading
@@ -75,11 +77,13 @@ def read_facts(a: Asked, reading: Reading) -> Claim:
 
 def read_shares(a: Asked, reading: Reading) -> Claim:
     intent = Intent.CHANGE if a.has("change") else Intent.VALUE
+    measure = a.q.measure(reading, a.f)
     return Query(
         intent,
         topic=reading.topic,
         subjects=a.catalog.sole_subject(reading.topic),
-        measure=a.q.measure(reading, a.f),
+        measure=measure,
+        group=reading.default_group if measure is None else None,
     )
 
 
@@ -162,7 +166,20 @@ def _compared_with_context(a: Asked, topic: str, named: tuple[str, ...]) -> tupl
 
 def read_places(a: Asked, reading: Reading) -> Claim:
     query = places_question(a, reading)
-    if a.holds(reading.said) or a.context is not None or not query.states_figures:
+    context = a.context
+    if not a.holds(reading.said) and context is not None and query.states_figures:
+        before = a.q.by_topic.get(context.topic or "")
+        if before is not None and before.role in NATIONAL:
+            # "police trust" then "and in Almaty?": that trust by place is not here; the
+            # country's figure, or the place's crimes, are what there is
+            national = replace(context, waves=context.waves if context.waves_named else ())
+            return Query(
+                Intent.NOT_AVAILABLE,
+                topic=context.topic,
+                lacking=Lacking("by_region", a.f.regions[0] if a.f.regions else None),
+                options=(national, query),
+            )
+    if a.holds(reading.said) or context is not None or not query.states_figures:
         return query
     # A place alone ("Сколько в Алматы?", "hi, I'm new in Astana"): its crime figures
     # are the only ones by place, but nothing says they were asked for, so offer them.
@@ -186,6 +203,9 @@ def places_question(a: Asked, reading: Reading) -> Query:
     everyone = a.everyone(topic)
     ranking = Query(Intent.RANKING, topic=topic, subjects=everyone, measure=measure, order="desc")
     national = a.has("total") and not named and not a.has("region", *ORDER_CUES)
+    if reading.only_most and order == "asc" and a.has("listed"):
+        # "of the regions listed in the release, which has the fewest?": among them
+        return replace(ranking, order="asc")
     if reading.only_most and (order == "asc" or national):
         # "Which region has the fewest crimes?", "how many crimes in the whole country?":
         # the release lists only the regions with the most, so neither is known.

@@ -25,7 +25,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from bot.conversation import query_from_data, query_to_data
+from bot.conversation import query_from_data, query_to_data, replaces_context
 from bot.engine import Engine, Reply
 from bot.i18n import LANGUAGES, N_, translator
 from bot.model import Intent, Query
@@ -54,7 +54,10 @@ NO_PREVIEW = {"is_disabled": True}
 def remember(senim: Services, chat_id: int, reply: Reply) -> None:
     """Keep the chat's last question for follow-ups: in memory at once, on disk within
     a second (see FLUSH_EVERY), so a busy bot does not fsync on every message."""
-    if reply.query.intent.small_talk:
+    previous = None  # decoded only when it matters (bot.conversation.replaces_context)
+    if reply.query.intent == Intent.SURVEY_INFO:
+        previous = query_from_data(senim.states.get(chat_id).get("context"))
+    if not replaces_context(previous, reply.query):
         senim.states.update(chat_id, durable=False, reply_lang=reply.lang)
         return
     senim.states.update(
