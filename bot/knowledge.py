@@ -693,10 +693,10 @@ def _optional(value: Any) -> str | None:
 
 
 # Concept kinds the lexicon may name, and how their ids are checked.
-CUE_KINDS = ("cue", "month", "season", "marker", "filler", "number", "glossary")
+CUE_KINDS = ("cue", "month", "season", "marker", "filler", "speaker", "number", "glossary")
 # Words of one language that name nothing: language markers and fillers (a language
 # may have none of its own in a list).
-WORD_KINDS = ("marker", "filler")
+WORD_KINDS = ("marker", "filler", "speaker")
 # (Phrases may stand bot.nlu.normalize.WILDCARDS for a number: never a form alone.)
 
 
@@ -983,6 +983,19 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
         if not isinstance(only_most, bool):
             reader.problem(path, line, "only_most must be true or false")
         compiled["only_most"] = only_most is True
+        # Places of one name told apart by a word for their kind ("а в области?" after
+        # Almaty city is Almaty region): [place, cue, the other place]
+        compiled["namesakes"] = []
+        subject_ids = {s["id"] for s in kb.subjects}
+        for item in entry.get("namesakes") or []:
+            parts = [item.get(k) for k in ("place", "cue", "is")] if isinstance(item, dict) else []
+            if len(parts) != 3 or parts[0] not in subject_ids or parts[2] not in subject_ids:
+                reader.problem(path, line, f"namesakes of '{topic}': expected place, cue, is")
+                continue
+            if parts[1] not in cues:
+                reader.problem(path, line, f"namesakes of '{topic}': unknown cue '{parts[1]}'")
+                continue
+            compiled["namesakes"].append([str(p) for p in parts])
         compiled_topics.append(compiled)
     for topic in topic_ids:
         if topic not in seen_topics:

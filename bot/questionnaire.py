@@ -38,6 +38,7 @@ class Reading(NamedTuple):
     scale_note: tuple[str, frozenset[str]] | None  # (scale, measures) explained in rankings
     glossary: str | None  # the glossary term that defines the topic
     only_most: bool  # the subjects published are those with the most (no fewest, no total)
+    namesakes: tuple[tuple[str, str, str], ...]  # (place, cue, the place of that name)
 
 
 class Questionnaire:
@@ -136,4 +137,5 @@ def _reading(data: Mapping[str, Any]) -> Reading:
         scale_note=(note["scale"], frozenset(note["measures"])) if note else None,
         glossary=data.get("glossary"),
         only_most=bool(data.get("only_most")),
+        namesakes=tuple((p, c, o) for p, c, o in data.get("namesakes", ())),
     )

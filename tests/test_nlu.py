@@ -150,6 +150,13 @@ def analysed(engine, text: str):
         ("сколько доверяют полиции в 99 процентах", ["99"]),  # a number that is no year
         ("police trust on 24 January 2024", []),  # a day beside a month is a date
         ("сколько убийств в Алматы", []),  # a known qualifier, not an unknown word
+        # the speaker setting the scene (knowledge/lexicon/speaker.yaml) is not the question
+        ("я пенсионерка, мне 72 года, внук сказал. сколько доверяют полиции?", []),
+        ("teacher here, doing a civics lesson - how many trust the courts", []),
+        # an unknown word in a clause of its own still counts
+        ("а мы, курсанты, полиции доверяем?", ["курсанты"]),
+        ("среди курсантов, сколько доверяют полиции", ["курсантов"]),
+        ("is it true that 68% trust the prosecutors", []),  # a value quoted to check
     ],
 )
 def test_every_word_is_understood_filler_or_unexplained(engine, question, unexplained):
@@ -200,3 +207,17 @@ def test_a_span_of_years_is_no_age(engine):
         features = analysed(engine, question)
         assert ("period", "span") in features.unavailable, question
         assert "fact/age" not in features.concepts, question
+
+
+@pytest.mark.parametrize(
+    ("question", "qualifiers"),
+    [
+        ("I have served in the police for 12 years. How many trust us?", []),
+        ("я таксую по ночам, и вот интересно - сколько людей чувствуют себя в безопасности", []),
+        ("do women trust the police", [("group", "sex")]),
+        ("а мы, пожилые, судам доверяем?", [("group", "age")]),
+        ("Число убийств, зарегистрированных в Астане?", [("offence", "murder")]),
+    ],
+)
+def test_a_qualifier_counts_where_the_question_asks(engine, question, qualifiers):
+    assert analysed(engine, question).unavailable == qualifiers

@@ -8,7 +8,7 @@ from bot.figures import Lookup, sources_of
 from bot.intents.base import AnswerType
 from bot.intents.common import chart_of, heading, row_line
 from bot.model import Answer, Intent, Line, Message, Query, Row, Span
-from bot.nlu.asked import Asked, Claim
+from bot.nlu.asked import JOINS, Asked, Claim
 from bot.phrases import Phrases, sentence
 from bot.questionnaire import FACTS
 
@@ -29,7 +29,7 @@ def claim(a: Asked) -> Claim:
     follows_on = context is not None and context.states_figures and a.elliptical
     if follows_on and a.f.wave_words and not a.has("when", "next", "source"):
         return None  # "and in the January 2024 release?": that figure, then
-    if a.has("source"):
+    if a.has("source") and not _figure_and_its_source(a):
         topic = next((r.topic for r in a.q.readings if a.holds(r.asked_by)), None)
         return Query(Intent.SURVEY_INFO, info="sources", topic=topic)
     dated = a.has("when", "next") and a.has("release", "poll", "fieldwork", "wave")
@@ -39,6 +39,13 @@ def claim(a: Asked) -> Claim:
         return None  # on trust?" is dated
     info = _info(a)
     return Query(Intent.SURVEY_INFO, info=info) if info else None
+
+
+def _figure_and_its_source(a: Asked) -> bool:
+    """ "the latest trust figure for the courts, and what should we cite?": the figure,
+    which every answer gives with its source ("which release is the police figure
+    from?" asks the source alone)."""
+    return bool(a.f.institutions or a.f.regions) and JOINS in a.f.cues
 
 
 def _only_the_survey(a: Asked) -> bool:

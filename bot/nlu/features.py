@@ -17,10 +17,11 @@ YEARS = range(1990, 2101)
 YEAR_KEY, NUMBER_KEY = frozenset({YEAR}), frozenset({NUMBER})
 # Concept kinds that name no meaning: a word of a language (knowledge/lexicon
 # language.yaml, filler.yaml) and a number word outside a phrase ("one", "бір").
-WORDS_ONLY = ("marker/", "filler/", "number/")
+WORDS_ONLY = ("marker/", "filler/", "speaker/", "number/")
 PLACE, CUE = "region/", "cue/"
 PERCENT = "%"
-FRAMING = ("marker/", "filler/")
+FRAMING = ("marker/", "filler/", "speaker/")
+SPEAKER = "speaker/"  # "I", "мне", "внук сказал": the speaker telling about themselves
 DOMAIN_KINDS = frozenset({"institution", "region", "reason", "fact", "glossary"})
 UNAVAILABLE = "unavailable_"  # function words, whose language frames a mixed sentence
 DAYS = 31
@@ -161,6 +162,8 @@ class Analyser:
                 if concept not in spans[(start, length)]:
                     spans[(start, length)].add(concept)
                     _note(features, concept, start, tokens[start : start + length])
+                    if self._asks(concept):
+                        domain.update(span)
                 for index in span:
                     phrase_langs.setdefault(index, set()).add(phrase.entry.lang)
                 continue
@@ -185,6 +188,7 @@ class Analyser:
                 phrase_langs[index] = {phrase.entry.lang}
         filler = [False] * len(tokens)
         function_langs: dict[int, set[str]] = {}  # function words: the sentence's language
+        speaking: set[int] = set()  # words of the speaker about themselves
         for index, (token, sense) in enumerate(zip(tokens, senses, strict=True)):
             if index in covered:
                 continue
@@ -206,6 +210,8 @@ class Analyser:
             framing = {e.lang for e in entries if e.concept.startswith(FRAMING)}
             if framing:
                 function_langs[index] = framing
+            if any(c.startswith(SPEAKER) for c in concepts):
+                speaking.add(index)
             # A word that names a place is read as the place: "Караганда", "Karaganda" is
             # also Kazakh "қарағанда" (compared to) typed without Kazakh letters.
             if any(c.startswith(PLACE) for c in concepts):
@@ -222,7 +228,7 @@ class Analyser:
                 filler[index] = True  # a function word, or a letter or two of anything
             else:
                 unexplained.append(index)
-        _frame(features, tokens, clauses, unexplained, domain, filler, self.domain_cues)
+        _frame(features, tokens, clauses, unexplained, domain, speaking, self.domain_cues)
         _set_aside(features, filler, spans_of, self.contrasts)
         features.function_langs = function_langs
         return features, phrase_langs
@@ -261,19 +267,20 @@ def _frame(
     clauses: list[tuple[int, int]],
     unexplained: list[int],
     domain: set[int],
-    filler: list[bool],
+    speaking: set[int],
     domain_cues: frozenset[str],
 ) -> None:
     """What tells the question's setting is not part of what it asks. "I'm a pensioner,
     I'm 72, my grandson told me...": unknown words in a clause that names nothing the
-    survey measures, and has words of speech in it too ("мне", "here"), or is in another
-    sentence than the question, are set aside; a bare unknown word in its own clause
-    ("а мы, курсанты, ...") still counts. "I have served in the police for 12 years.
+    survey measures and has the speaker in it (knowledge/lexicon/speaker.yaml: "мне",
+    "here", "внук сказал"), or in another sentence than the question, are set aside; an
+    unknown word in a clause of its own ("а мы, курсанты, ...", "среди курсантов, ...")
+    still counts. "I have served in the police for 12 years.
     How many trust us?": a qualifier counts only in a sentence that asks (trust, safety,
     crimes...)."""
     sentences = {clauses[i][0] for i in domain}
     asking = {clauses[i] for i in domain}
-    spoken = {clauses[i] for i, is_filler in enumerate(filler) if is_filler}
+    spoken = {clauses[i] for i in speaking}
     if asking:
         kept = []
         for i in unexplained:
@@ -283,11 +290,11 @@ def _frame(
         unexplained = kept
     features.unexplained = [tokens[i].text for i in unexplained]
     asked = {clauses[i][0] for cue, at in features.cues.items() if cue in domain_cues for i in at}
-    if asked:
+    if asked:  # ("я таксую по ночам, ... сколько чувствуют себя небезопасно": not at night)
         features.unavailable = [
             found
             for found, at in zip(features.unavailable, features.unavailable_at, strict=True)
-            if clauses[at][0] in asked
+            if clauses[at][0] in asked and (clauses[at] in asking or clauses[at] not in spoken)
         ]
 
 
@@ -352,7 +359,8 @@ def _set_aside(
         # the fire service, the police", "полицияға емес, сотқа".
         negated = subjects.get(before(negation) if back else after(negation))
         others = set(subjects.values()) - {negated} - set(features.excluded)
-        if negated is not None and others:
+        # ("Алматы облысы емес, қаланың өзінде": a place set aside for its namesake)
+        if negated is not None and (others or negated in features.regions):
             features.excluded.append(negated)
             dropped.add(negation)
             continue
@@ -401,7 +409,7 @@ def _analysis_weight(key: tuple[str, str | None]) -> int:
 
 def _note(features: Features, concept: str, position: int, words: list[Token]) -> None:
     kind, _, ident = concept.partition("/")
-    if kind not in ("marker", "filler", "number"):
+    if not concept.startswith(WORDS_ONLY):
         features.concepts.add(concept)
         features.concepts.add(kind)
     if kind == "institution":

@@ -17,10 +17,10 @@ from bot.intents import not_available, small_talk
 from bot.intents.not_available import QUALIFIERS
 from bot.intents.registry import CLAIMS
 from bot.model import Intent, Lacking, Query
-from bot.nlu.asked import INTENT_CUES, NEEDS_CONTEXT, Asked
+from bot.nlu.asked import INTENT_CUES, JOINS, NEEDS_CONTEXT, Asked
 from bot.nlu.features import Analyser, Features
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.roles import NATIONAL, places_question
+from bot.nlu.roles import NATIONAL, namesake, places_question
 from bot.questionnaire import BODIES, PLACES, SHARES
 
 SEASONS = {"spring": {3, 4, 5}, "summer": {6, 7, 8}, "autumn": {9, 10, 11}, "winter": {12, 1, 2}}
@@ -32,7 +32,6 @@ WAVELESS = frozenset({*small_talk.INTENTS, Intent.NOT_AVAILABLE, Intent.CLARIFY,
 # published part is answered, with a note on the rest.
 BESIDES = ("institution", "region", "fact")
 MAX_QUOTED = 4  # unexplained words a reply names
-JOINS = "either"  # the cue of "and" / "or" between two parts of a question
 ABOUT_SURVEY = frozenset({Intent.SURVEY_INFO, Intent.GLOSSARY})
 
 
@@ -250,6 +249,10 @@ class Parser:
                 lacking=Lacking("by_region", f.regions[0] if f.regions else None),
                 options=(national,),
             )
+        if context.topic == places and not f.regions and len(context.subjects) == 1:
+            other = namesake(a, q.by_role[PLACES], context.subjects)
+            if other:  # "а в области?" after Almaty city: Almaty region
+                return replace(context, subjects=other)
         query = context
         measure = None
         if context.topic == bodies:

@@ -187,11 +187,20 @@ def read_places(a: Asked, reading: Reading) -> Claim:
     return Query(Intent.CLARIFY, topic=reading.topic, asked="places", options=(query,))
 
 
+def namesake(a: Asked, reading: Reading, places: tuple[str, ...]) -> tuple[str, ...]:
+    """The other place of one of these places' name, by the word for its kind: "Алматы
+    облысы емес, қаланың өзінде" (the city), "а в области?" after Almaty city."""
+    for place, cue, other in reading.namesakes:
+        if place in places and a.has(cue) and other not in places:
+            return (other,)
+    return ()
+
+
 def places_question(a: Asked, reading: Reading) -> Query:
     topic, measure = reading.topic, reading.default
     if a.has("change"):  # one release of counts: there is no trend to show
         return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("change"))
-    named = a.named(topic)
+    named = a.named(topic) or namesake(a, reading, tuple(a.f.excluded))
     compared = _compared_with_context(a, topic, named)
     if compared:
         return Query(Intent.COMPARE, topic=topic, subjects=compared, measure=measure, order="desc")
