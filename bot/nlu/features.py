@@ -20,6 +20,7 @@ YEAR_KEY, NUMBER_KEY = frozenset({YEAR}), frozenset({NUMBER})
 WORDS_ONLY = ("marker/", "filler/", "speaker/", "number/")
 PLACE, CUE = "region/", "cue/"
 PERCENT = "%"
+YES_NO = "cue/yes_no"  # a yes-or-no tail ("... или нет?"), only at the end of a clause
 FRAMING = ("marker/", "filler/", "speaker/")
 SPEAKER = "speaker/"  # "I", "мне", "внук сказал": the speaker telling about themselves
 DOMAIN_KINDS = frozenset({"institution", "region", "reason", "fact", "glossary"})
@@ -54,6 +55,7 @@ class Features:
         "reasons",
         "regions",
         "seasons",
+        "telling",
         "unavailable",
         "unavailable_at",
         "unexplained",
@@ -68,6 +70,7 @@ class Features:
         self.regions: list[str] = []
         self.unavailable: list[tuple[str, str]] = []  # kind, id
         self.unavailable_at: list[int] = []  # the word of each
+        self.telling: frozenset[int] = frozenset()  # words in clauses about the speaker
         self.cues: dict[str, list[int]] = {}
         self.concepts: set[str] = set()  # kind/id and kind, for conditions
         self.function_langs: dict[int, set[str]] = {}  # word -> languages of its function use
@@ -154,6 +157,9 @@ class Analyser:
         matches.sort(key=lambda m: (-m[0], m[1], m[2].entry.concept, m[2].entry.lang))
         for length, start, phrase in matches:
             concept = phrase.entry.concept
+            end = start + length
+            if concept == YES_NO and end < len(tokens) and clauses[end] == clauses[start]:
+                continue  # "доверяют или нет?" ends a question; "или не доверяют" does not
             span = set(range(start, start + length))
             if (start, length) in spans:
                 # Other phrases on exactly these words mean what they say too, as a
@@ -278,9 +284,11 @@ def _frame(
     still counts. "I have served in the police for 12 years.
     How many trust us?": a qualifier counts only in a sentence that asks (trust, safety,
     crimes...)."""
-    sentences = {clauses[i][0] for i in domain}
-    asking = {clauses[i] for i in domain}
     spoken = {clauses[i] for i in speaking}
+    # a place beside the speaker ("I'm a student from Karaganda") tells where they are from
+    places = {at for at, ident in features.named_at if ident in features.regions}
+    asking = {clauses[i] for i in domain if i not in places or clauses[i] not in spoken}
+    sentences = {sentence for sentence, _clause in asking}
     if asking:
         kept = []
         for i in unexplained:
@@ -289,6 +297,10 @@ def _frame(
                 kept.append(i)
         unexplained = kept
     features.unexplained = [tokens[i].text for i in unexplained]
+    # ("I'm a journalist from Karaganda. ..."): words that only tell about the speaker
+    features.telling = frozenset(
+        i for i in range(len(tokens)) if clauses[i] in spoken and clauses[i] not in asking
+    )
     asked = {clauses[i][0] for cue, at in features.cues.items() if cue in domain_cues for i in at}
     if asked:  # ("я таксую по ночам, ... сколько чувствуют себя небезопасно": not at night)
         features.unavailable = [

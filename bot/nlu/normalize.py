@@ -86,7 +86,7 @@ _LATIN_LETTERS = {
 _LATIN_PATTERN = re.compile("|".join(re.escape(d) for d, _ in _LATIN_DIGRAPHS) + "|.", re.DOTALL)
 _DIGRAPHS = dict(_LATIN_DIGRAPHS)
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|%", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[%+]", re.UNICODE)
 _LATIN_CHAR = re.compile(r"[a-záäǵğńñóöúüūýışçéí]")
 MAX_QUESTION_CHARS = 1000
 # No lexicon form is longer; a longer "word" (a URL, a paste, noise) is unknown by

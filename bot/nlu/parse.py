@@ -265,6 +265,9 @@ class Parser:
         if measure:
             intent = Intent.VALUE if query.intent == Intent.BREAKDOWN else query.intent
             query = replace(query, measure=measure, intent=intent)
+        if f.has("compare") and (waves or f.has("previous")) and not f.institutions:
+            # "vs the previous survey?", "2023 пен салыстыр": the same figures, then and now
+            return replace(query, intent=Intent.CHANGE, waves=(), waves_named=False)
         if f.has("change"):
             # "and which fell most?" after "which rose most?": the biggest fall first now
             order = query.order

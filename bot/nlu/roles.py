@@ -35,7 +35,12 @@ def _place_named(a: Asked) -> bool:
     places = a.reading(PLACES)
     if places and a.holds(places.said):
         return False
-    return bool(a.f.regions or a.has("region") or any(k == "region" for k, _ in a.f.unavailable))
+    f = a.f
+    # "I'm a journalist from Karaganda. How much is the prosecutor's office trusted?":
+    # a place the speaker tells about is not where the figure is asked for
+    named = [p for p, ident in f.named_at if ident in f.regions and p not in f.telling]
+    region_words = [p for p in f.cues.get("region", ()) if p not in f.telling]
+    return bool(named or region_words or any(k == "region" for k, _ in f.unavailable))
 
 
 def _by_region(found: Claim, reading: Reading, a: Asked) -> Query:
