@@ -41,9 +41,11 @@ from tests.conftest import frozen_knowledge, lexicon_of  # noqa: E402
 
 def _cases_module():
     """This checkout's sets and rules, whichever engine answers."""
-    spec = importlib.util.spec_from_file_location("independent_cases", HERE / "tests" / "independent_cases.py")
+    path = HERE / "tests" / "independent_cases.py"
+    spec = importlib.util.spec_from_file_location("independent_cases", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules["independent_cases"] = module  # (dataclasses look their module up)
     spec.loader.exec_module(module)
     return module
 
@@ -85,8 +87,9 @@ def main() -> None:
             print(f"{name}: {ok}/{n} = {100 * ok / n:.1f}% correct; {bad} replies state a "
                   "figure for another question")  # fmt: skip
             for lang in total:
-                print(f"  {lang}: {correct[lang]}/{total[lang]} = "
-                      f"{100 * correct[lang] / total[lang]:.1f}%, {wrong[lang]} wrong-figure")  # fmt: skip
+                share = 100 * correct[lang] / total[lang]
+                print(f"  {lang}: {correct[lang]}/{total[lang]} = {share:.1f}%, "
+                      f"{wrong[lang]} wrong-figure")  # fmt: skip
             if name in args.failures.split(","):
                 for case, problems, reply in failures:
                     text = reply.text.replace("\n", " / ")[:160]

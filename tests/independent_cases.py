@@ -70,7 +70,7 @@ def load(folder: Path) -> list[Case]:
         if not path.exists():
             continue
         for n, item in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")), 1):
-            turns = item["conversation"] if "conversation" in item else [item]
+            turns = item.get("conversation", [item])
             for t, turn in enumerate(turns, 1):
                 cases.append(
                     Case(
@@ -110,9 +110,11 @@ def judge(case: Case, reply: dict[str, Any]) -> tuple[list[str], bool]:
                 stray = {k for k in stray if (k[0], k[2], k[3]) not in same}
         else:
             subjects = {k[:2] for k in expected}
-            stray = set() if reply["intent"] == "ranking" else {
-                k for k in actual if k[:2] not in subjects
-            }
+            stray = (
+                set()
+                if reply["intent"] == "ranking"
+                else {k for k in actual if k[:2] not in subjects}
+            )
             if ranked:
                 same = {(k[0], k[2]) for k in expected}
                 stray = {k for k in stray if (k[0], k[2]) not in same}

@@ -10,13 +10,16 @@ import pytest
 from bot.conversation import Conversation
 from tests.independent_cases import ROOT, judge, load
 
-# (set, least share correct, most replies with a figure for another question), as
-# measured when each set was last scored (benchmarks/independent_sets.py prints them).
+# (set, least share correct, most replies with a figure for another question), just
+# under what each set scored when last measured (benchmarks/independent_sets.py).
 FLOORS = {
-    "dev1": (0.97, 1),
-    "dev2": (0.97, 3),
-    "dev3": (0.96, 3),
-    "heldout": (0.0, 999),  # set from the final measurement below
+    "dev1": (0.98, 0),
+    "dev2": (0.98, 3),
+    "dev3": (0.97, 2),
+    "dev4": (0.97, 3),
+    # Never tuned on: scored at the start of issue 10 (80.2%, 81 wrong-figure) and at its
+    # end (93.8%, 6). A guard against going back, not the goal (>= 98%, 0): see README.
+    "heldout": (0.93, 6),
 }
 
 

@@ -34,6 +34,7 @@ RUN = 3  # words a negation reaches
 # Words of one question searched as typos: a real question has a few; a paste of noise
 # would otherwise cost ~0.4 ms for each of its words.
 MAX_TYPO_WORDS = 12
+MAX_UNEXPLAINED = 12  # unexplained words kept of one question
 # Bytes for memoised analyses (estimated by _analysis_weight; see bot.memo).
 ANALYSIS_BUDGET = 8_000_000
 
@@ -47,7 +48,6 @@ class Features:
         "cues",
         "excluded",
         "facts",
-        "function_langs",
         "glossary",
         "institutions",
         "months",
@@ -70,10 +70,9 @@ class Features:
         self.regions: list[str] = []
         self.unavailable: list[tuple[str, str]] = []  # kind, id
         self.unavailable_at: list[int] = []  # the word of each
-        self.telling: frozenset[int] = frozenset()  # words in clauses about the speaker
+        self.telling: frozenset[int] = frozenset()  # places named about the speaker
         self.cues: dict[str, list[int]] = {}
         self.concepts: set[str] = set()  # kind/id and kind, for conditions
-        self.function_langs: dict[int, set[str]] = {}  # word -> languages of its function use
         self.months: set[int] = set()
         self.seasons: set[str] = set()
         self.years: list[int] = []
@@ -122,14 +121,16 @@ class Analyser:
             sense = self.lexicon.sense(token, fuzzy=typos < MAX_TYPO_WORDS)
             typos += token.number is None and (sense.fuzzy or not sense.bases)
             senses.append(sense)
-        features, phrase_langs = self._features(tokens, senses, clauses)
+        features, phrase_langs, function_langs = self._features(tokens, senses, clauses)
         features.words = tuple(token.text for token in tokens)
-        lang = detect(tokens, senses, phrase_langs, features.function_langs, fallback=lang_hint)
+        lang = detect(tokens, senses, phrase_langs, function_langs, fallback=lang_hint)
         return features, lang
 
     def _features(
         self, tokens: list[Token], senses: list[Sense], clauses: list[tuple[int, int]]
-    ) -> tuple[Features, dict[int, set[str]]]:
+    ) -> tuple[Features, dict[int, set[str]], dict[int, set[str]]]:
+        """The features, and for language detection the languages of each phrase's and of
+        each function word's words (not kept: analyses are memoised, see bot.memo)."""
         features = Features()
         lexicon = self.lexicon
         keys = [
@@ -236,8 +237,7 @@ class Analyser:
                 unexplained.append(index)
         _frame(features, tokens, clauses, unexplained, domain, speaking, self.domain_cues)
         _set_aside(features, filler, spans_of, self.contrasts)
-        features.function_langs = function_langs
-        return features, phrase_langs
+        return features, phrase_langs, function_langs
 
     def _asks(self, concept: str) -> bool:
         kind, _, ident = concept.partition("/")
@@ -296,10 +296,12 @@ def _frame(
             if where in asking or (sentence in sentences and where not in spoken):
                 kept.append(i)
         unexplained = kept
-    features.unexplained = [tokens[i].text for i in unexplained]
+    # (a few are enough to say why a figure was held back; a paste of noise keeps no more)
+    features.unexplained = [tokens[i].text for i in unexplained[:MAX_UNEXPLAINED]]
     # ("I'm a journalist from Karaganda. ..."): words that only tell about the speaker
+    about_places = places | set(features.cues.get("region", ()))
     features.telling = frozenset(
-        i for i in range(len(tokens)) if clauses[i] in spoken and clauses[i] not in asking
+        i for i in about_places if clauses[i] in spoken and clauses[i] not in asking
     )
     asked = {clauses[i][0] for cue, at in features.cues.items() if cue in domain_cues for i in at}
     if asked:  # ("я таксую по ночам, ... сколько чувствуют себя небезопасно": not at night)
@@ -416,7 +418,8 @@ def _run(negation: int, step: Callable[[int], int], size: int, stops: set[int]) 
 
 
 def _analysis_weight(key: tuple[str, str | None]) -> int:
-    return 1500 + 6 * len(key[0])  # the text, and the concepts found in it
+    # the text, its words (a string each: ~60 bytes per word of ~6 letters), the concepts
+    return 1500 + 12 * len(key[0])
 
 
 def _note(features: Features, concept: str, position: int, words: list[Token]) -> None:
