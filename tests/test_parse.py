@@ -179,6 +179,7 @@ def test_a_qualifier_is_refused_after_the_claim_with_the_figure_offered(engine):
         ("police in spring 2024", ("2024-04",)),
         ("полиция 2023 жылғы қазан", ("2023-10",)),
         ("police in the January 2024 release", ("2023-10",)),
+        ("police trust, 2023 figures as they came out", ("2023-10",)),  # no 2023 release
         ("police in the previous survey", ("2023-10",)),
         ("police 2023 and 2024", ("2023-10", "2024-04")),
     ],

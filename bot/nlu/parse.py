@@ -110,7 +110,8 @@ class Parser:
             query = small_talk.fallback(a, waves)
         if wave_problem is not None and not query.intent.small_talk:
             # "police in 2020": not surveyed; the same question for the waves there are
-            latest = query if query.states_figures and query.intent not in WAVELESS else None
+            figures = query.states_figures and query.intent not in WAVELESS | ABOUT_SURVEY
+            latest = query if figures else None
             return Query(
                 Intent.NOT_AVAILABLE,
                 topic=query.topic,
@@ -197,10 +198,10 @@ class Parser:
         if years or months:
             by_release = f.has("release") and not f.has("fieldwork")
             found = catalog.waves_matching(years, months, by_release)
-            if not found and months:
+            if not found:
                 # "the October survey" is fieldwork, "the July release" a release; when
                 # the reading the words suggest matches nothing, try the other one
-                # ("when was the April-May survey released").
+                # ("when was the April-May survey released", "2023 ... data out").
                 found = catalog.waves_matching(years, months, by_release=not by_release)
             if not found:
                 return [], period_asked(years, f.months, f.seasons)

@@ -94,6 +94,8 @@ def _layout(
 
 
 def _answer_button(engine: Engine, option: Option) -> Button | None:
+    if not option.text.strip():
+        return None  # Telegram refuses a button without text, and so the whole message
     payload = engine.encode(option.query)
     data = callback(ANSWER, payload) if payload else None
     return Button(option.text, callback_data=data) if data else None
