@@ -20,7 +20,7 @@ from bot.model import Intent, Lacking, Query
 from bot.nlu.asked import INTENT_CUES, JOINS, NEEDS_CONTEXT, Asked
 from bot.nlu.features import Analyser, Features
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.roles import NATIONAL, namesake, places_question
+from bot.nlu.roles import NATIONAL, namesake, national, not_by_region, places_question
 from bot.questionnaire import BODIES, PLACES, SHARES
 
 SEASONS = {"spring": {3, 4, 5}, "summer": {6, 7, 8}, "autumn": {9, 10, 11}, "winter": {12, 1, 2}}
@@ -243,13 +243,7 @@ class Parser:
         if reading is not None and reading.role in NATIONAL and (f.regions or f.has("region")):
             # "and by city?" after a national figure: not here by region (the country's is
             # what was shown)
-            national = replace(context, waves=context.waves if context.waves_named else ())
-            return Query(
-                Intent.NOT_AVAILABLE,
-                topic=context.topic,
-                lacking=Lacking("by_region", f.regions[0] if f.regions else None),
-                options=(national,),
-            )
+            return not_by_region(a, context.topic, (national(context),))
         if context.topic == places and not f.regions and len(context.subjects) == 1:
             other = namesake(a, q.by_role[PLACES], context.subjects)
             if other:  # "а в области?" after Almaty city: Almaty region

@@ -44,14 +44,22 @@ def _place_named(a: Asked) -> bool:
 
 
 def _by_region(found: Claim, reading: Reading, a: Asked) -> Query:
-    """Not published here by region: say so, and offer the country's figure."""
     national = found if isinstance(found, Query) and found.states_figures else None
+    return not_by_region(a, reading.topic, (national,) if national else ())
+
+
+def not_by_region(a: Asked, topic: str | None, offered: tuple[Query, ...]) -> Query:
+    """Not published here by region: say so, and offer what there is (the country's
+    figure; for a follow-up, also the place's crimes)."""
+    place = a.f.regions[0] if a.f.regions else None
     return Query(
-        Intent.NOT_AVAILABLE,
-        topic=reading.topic,
-        lacking=Lacking("by_region", a.f.regions[0] if a.f.regions else None),
-        options=(national,) if national else (),
+        Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("by_region", place), options=offered
     )
+
+
+def national(context: Query) -> Query:
+    """The previous answer's query, for the latest wave unless it named one."""
+    return replace(context, waves=context.waves if context.waves_named else ())
 
 
 def read_reasons(a: Asked, reading: Reading) -> Claim:
@@ -177,13 +185,7 @@ def read_places(a: Asked, reading: Reading) -> Claim:
         if before is not None and before.role in NATIONAL:
             # "police trust" then "and in Almaty?": that trust by place is not here; the
             # country's figure, or the place's crimes, are what there is
-            national = replace(context, waves=context.waves if context.waves_named else ())
-            return Query(
-                Intent.NOT_AVAILABLE,
-                topic=context.topic,
-                lacking=Lacking("by_region", a.f.regions[0] if a.f.regions else None),
-                options=(national, query),
-            )
+            return not_by_region(a, context.topic, (national(context), query))
     if a.holds(reading.said) or context is not None or not query.states_figures:
         return query
     # A place alone ("Сколько в Алматы?", "hi, I'm new in Astana"): its crime figures
