@@ -53,13 +53,14 @@ def _cases_module():
 cases_module = _cases_module()
 ROOT, judge, load = cases_module.ROOT, cases_module.judge, cases_module.load
 
-SETS = ("dev1", "dev2", "dev3", "dev4", "heldout")
+SETS = ("dev1", "dev2", "dev3", "dev4", "dev5", "heldout", "heldout2")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--failures", default="", help="sets whose failures to list")
     parser.add_argument("--repo", default=str(HERE), help="the checkout whose engine answers")
+    parser.add_argument("--sets", default=",".join(SETS), help="the sets to score")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         knowledge = frozen_knowledge(Path(tmp) / "knowledge")
@@ -67,7 +68,7 @@ def main() -> None:
         assert result.ok, result.problems
         store = Store(Path(tmp) / "store.sqlite3")
         engine = Engine(store, lexicon_of(store), "SenimBenchBot")
-        for name in SETS:
+        for name in args.sets.split(","):
             cases = load(ROOT / name)
             chats: dict[str, Conversation] = {}
             total, correct, wrong = Counter(), Counter(), Counter()

@@ -8,7 +8,8 @@ from bot.figures import Lookup, sources_of
 from bot.intents.base import AnswerType
 from bot.intents.common import chart_of, heading, row_line
 from bot.model import Answer, Intent, Line, Message, Query, Row, Span
-from bot.nlu.asked import JOINS, Asked, Claim
+from bot.nlu.asked import Asked, Claim
+from bot.nlu.features import JOINS
 from bot.phrases import Phrases, sentence
 from bot.questionnaire import FACTS
 

@@ -15,7 +15,6 @@ from bot.questionnaire import Questionnaire, Reading
 INTENT_CUES = ("change", "compare", "most", "least", "ranking", "breakdown")
 # Beyond topic words, these make a question more than "and X?": not a bare follow-up.
 ELLIPSIS_BREAKERS = frozenset({*INTENT_CUES, "poll", "define"})
-JOINS = "either"  # the cue of "and" / "or" between two parts of a question
 
 
 class NeedsContext:

@@ -22,6 +22,7 @@ PLACE, CUE = "region/", "cue/"
 PERCENT = "%"
 YES_NO = "cue/yes_no"  # a yes-or-no tail ("... или нет?"), only at the end of a clause
 FRAMING = ("marker/", "filler/", "speaker/")
+JOINS = "either"  # the cue of "and" / "or" between two parts of a question
 SPEAKER = "speaker/"  # "I", "мне", "внук сказал": the speaker telling about themselves
 DOMAIN_KINDS = frozenset({"institution", "region", "reason", "fact", "glossary"})
 UNAVAILABLE = "unavailable_"  # function words, whose language frames a mixed sentence
@@ -235,6 +236,7 @@ class Analyser:
                 filler[index] = True  # a function word, or a letter or two of anything
             else:
                 unexplained.append(index)
+        _opening_joins(features, clauses)
         _frame(features, tokens, clauses, unexplained, domain, speaking, self.domain_cues)
         _set_aside(features, filler, spans_of, self.contrasts)
         return features, phrase_langs, function_langs
@@ -321,6 +323,20 @@ def _claimed(index: int, tokens: list[Token], senses: list[Sense]) -> bool:
     return after < len(tokens) and tokens[after].text == PERCENT
 
 
+def _opening_joins(features: Features, clauses: list[tuple[int, int]]) -> None:
+    """ "And what share partially trust it?": an "and" / "or" that opens a sentence joins
+    this question to the last one, not two answers into a total."""
+    joins = features.cues.get(JOINS)
+    if not joins:
+        return
+    # (a sentence, not a clause: «қауіпсіз емес» және «мүлде…» joins across the quotes)
+    kept = [p for p in joins if p > 0 and clauses[p - 1][0] == clauses[p][0]]
+    if kept:
+        features.cues[JOINS] = kept
+    else:
+        del features.cues[JOINS]
+
+
 def _set_aside(
     features: Features,
     filler: list[bool],
@@ -363,7 +379,9 @@ def _set_aside(
             for position in positions:
                 answers.setdefault(position, set()).add(alternatives[cue])
     dropped: set[int] = set()  # positions whose cues go: the negation and what it set aside
-    contrasted = bool(cues.get("contrast"))  # "а", "but", "ал": a contrast is drawn
+    # "а", "but", "ал" draw a contrast only after something: a question that starts
+    # with one ("а кто совсем не согласен…") is a follow-up, not "не X, а Y".
+    contrasted = any(before(p) >= 0 for p in cues.get("contrast", ()))
     # A negation that follows what it negates ("полиция емес", "доверия нет") looks back;
     # one that precedes it ("не полиции", "not the police") looks ahead.
     looks = [(n, True) for n in cues.get("neg_after", ())]

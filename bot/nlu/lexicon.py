@@ -33,6 +33,8 @@ VOICELESS = frozenset("кпстфхцчшщ")
 VOICED = frozenset("бвгджз")
 SONORANT = frozenset("лмнр")
 LATIN_LANG = "en"
+MAX_VERB_STEM = 12  # letters: no Kazakh verb stem the lexicon lists is longer
+VERB_MORPHEMES = 6  # endings after a verb stem: көрсет-іп-бер-ің-із-ші is fewer
 
 
 class SnapshotError(ValueError):
@@ -121,6 +123,8 @@ class Lexicon:
         # letters transliterated or folded fit far too many strings ("yym", "ыім"), so an
         # abbreviation counts only when typed as itself (in any case).
         self.abbreviations: dict[str, set[str]] = defaultdict(set)
+        # Kazakh verb stems (forms written "бол-"): they take verb endings too.
+        self.verb_stems: set[str] = set()
         self._load_morphology(morphology)
         for concept, lang, form in rows:
             self._add(Entry(concept, lang), form)
@@ -140,6 +144,7 @@ class Lexicon:
         self._fuzzy_choices: dict[tuple[int, int], list[str]] = {}
         self._kk_index: dict[str, tuple[dict[str, list[Suffix]], tuple[int, ...]]] = {}
         self._endings_cache: frozenset[str] | None = None
+        self._morpheme_sets: dict[str, tuple[str, ...]] = {}
         self._number_words: dict[str, bool] = {}
         self._exact_sense = lru_cache(maxsize=WORD_CACHE)(self._sense)
         self._fuzzy_sense = lru_cache(maxsize=WORD_CACHE)(self._typo_sense)
@@ -179,6 +184,7 @@ class Lexicon:
                 "endings": {lang: list(items) for lang, items in self.endings.items()},
                 "loose": {lang: list(pair) for lang, pair in self.loose.items()},
                 "abbreviations": {b: sorted(v) for b, v in self.abbreviations.items()},
+                "verb_stems": sorted(self.verb_stems),
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -225,6 +231,7 @@ class Lexicon:
         lexicon.abbreviations = defaultdict(
             set, {b: set(v) for b, v in data["abbreviations"].items()}
         )
+        lexicon.verb_stems = set(data["verb_stems"])
         lexicon._finish()
         return lexicon
 
@@ -261,6 +268,11 @@ class Lexicon:
         return skeleton(word)
 
     def _add(self, entry: Entry, form: str) -> None:
+        if form.endswith("-") and entry.lang == "kk" and " " not in form.strip():
+            # A verb stem: the bare stem is a word (the imperative) and takes verb
+            # endings (болатын, есептеңізші, алғанда), see _verb_form.
+            form = form[:-1]
+            self.verb_stems.add(self.base_of(form, entry.lang))
         prefix = form.endswith("*")
         words = split_form(form[:-1] if prefix else form)
         if not words:
@@ -410,9 +422,58 @@ class Lexicon:
                 for candidate in (stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else ""):
                     if LATIN_LANG in self.vocabulary.get(candidate, ()):
                         found.add(candidate)
+        if not found and self.verb_stems:
+            stem = self._verb_form(key)
+            if stem:
+                return {stem}, "kk"
         if not found:
             found, lang = self._loosely(key)
         return found, lang
+
+    def _verb_form(self, key: str) -> str | None:
+        """The verb stem of a Kazakh verb form, when the rest of the word is verb
+        endings (and the noun endings a participle takes: болатын-ы-мен). A negated form
+        (бол-ма-ған) is not one: a negation changes the answer, so it stays unexplained."""
+        for cut in range(min(len(key) - 1, MAX_VERB_STEM), 1, -1):
+            stem = key[:cut]
+            if stem in self.verb_stems and self._verb_ending(key[cut:]):
+                return stem
+        return None
+
+    def _verb_ending(self, rest: str) -> bool:
+        voice = self._morphemes("voice")
+        while True:  # the voice comes first (айт-ыл-ған): then the negation would
+            for text in voice:
+                if rest.startswith(text) and len(rest) > len(text):
+                    rest = rest[len(text) :]
+                    break
+            else:
+                break
+        if any(rest.startswith(text) for text in self._morphemes("negation")):
+            return False
+        return self._segments(rest, VERB_MORPHEMES)
+
+    def _segments(self, rest: str, budget: int) -> bool:
+        """The rest splits into at most `budget` verb or noun endings."""
+        if not rest:
+            return True
+        if budget == 0:
+            return False
+        return any(
+            rest.startswith(text) and self._segments(rest[len(text) :], budget - 1)
+            for text in self._morphemes("any")
+        )
+
+    def _morphemes(self, kind: str) -> tuple[str, ...]:
+        found = self._morpheme_sets.get(kind)
+        if found is None:
+            if kind == "any":
+                slots = ("verb", "plural", "possessive", "case")
+                texts = {x.text for slot in slots for x in self.kk.get(slot, ())}
+            else:
+                texts = {x.text for x in self.kk.get(kind, ())}
+            found = self._morpheme_sets[kind] = tuple(sorted(texts, key=lambda t: (-len(t), t)))
+        return found
 
     def _stems(self, word: str, lang: str, shortest: int) -> list[str]:
         """The word minus each known ending of the language, longest ending first."""

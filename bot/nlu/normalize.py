@@ -59,6 +59,7 @@ _LATIN_DIGRAPHS = (
     ("ch", "ч"),
     ("zh", "ж"),
     ("kh", "х"),
+    ("tsya", "тся"),  # boyatsya, uchitsya: the reflexive ending, not ц + я
     ("ts", "ц"),
     ("tc", "ц"),
     ("ya", "я"),
@@ -86,7 +87,9 @@ _LATIN_LETTERS = {
 _LATIN_PATTERN = re.compile("|".join(re.escape(d) for d, _ in _LATIN_DIGRAPHS) + "|.", re.DOTALL)
 _DIGRAPHS = dict(_LATIN_DIGRAPHS)
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[%+]", re.UNICODE)
+# A number runs into its suffix ("2023te", "2024жылы", "1990s"): the digits are a word
+# of their own, so the year is read and the suffix accounted for like any other word.
+_TOKEN = re.compile(r"\d+(?=[^\W\d_])|[^\W_]+(?:['’][^\W_]+)*|[%+]", re.UNICODE)
 _LATIN_CHAR = re.compile(r"[a-záäǵğńñóöúüūýışçéí]")
 MAX_QUESTION_CHARS = 1000
 # No lexicon form is longer; a longer "word" (a URL, a paste, noise) is unknown by
@@ -139,9 +142,11 @@ def _fold(word: str) -> str:
 _skeleton = lru_cache(maxsize=WORD_CACHE)(_fold)
 
 
-def _transliterate(word: str, digraphs: dict[str, str] = _DIGRAPHS) -> str:
+def _transliterate(
+    word: str, digraphs: dict[str, str] = _DIGRAPHS, pattern: re.Pattern[str] = _LATIN_PATTERN
+) -> str:
     out = []
-    for match in _LATIN_PATTERN.finditer(word):
+    for match in pattern.finditer(word):
         piece = match.group(0)
         found = digraphs.get(piece)
         if found is None:  # a letter, or a digraph this reading spells letter by letter
@@ -152,15 +157,18 @@ def _transliterate(word: str, digraphs: dict[str, str] = _DIGRAPHS) -> str:
 
 # In Kazakh Latin, j is ж before any vowel ("jane" = және, "jas" = жас), where Russian
 # transliteration may write я, ю as ja, ju: a Latin word with j has both readings.
-_J_DIGRAPHS = {d: c for d, c in _LATIN_DIGRAPHS if not d.startswith("j")}
+# And ng is ң ("eng" = ең, "mening" = менің), where Russian reads н + г.
+_KAZAKH_DIGRAPHS = {d: c for d, c in _LATIN_DIGRAPHS if not d.startswith("j")} | {"ng": "ң"}
+_KAZAKH_PATTERN = re.compile("|".join(re.escape(d) for d in _KAZAKH_DIGRAPHS) + "|.", re.DOTALL)
 
 
 @lru_cache(maxsize=WORD_CACHE)
 def kazakh_latin_key(latin: str) -> str | None:
-    """The skeleton of a Latin word read with j as ж, when that differs from its key."""
-    if "j" not in latin or len(latin) > MAX_WORD_CHARS:
+    """The skeleton of a Latin word read as Kazakh (j as ж, ng as ң), when that differs
+    from its key."""
+    if ("j" not in latin and "ng" not in latin) or len(latin) > MAX_WORD_CHARS:
         return None
-    key = _transliterate(latin, _J_DIGRAPHS).translate(_CYRILLIC_FOLD)
+    key = _transliterate(latin, _KAZAKH_DIGRAPHS, _KAZAKH_PATTERN).translate(_CYRILLIC_FOLD)
     return key if key != skeleton(latin) else None
 
 

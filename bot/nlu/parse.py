@@ -17,8 +17,8 @@ from bot.intents import not_available, small_talk
 from bot.intents.not_available import QUALIFIERS
 from bot.intents.registry import CLAIMS
 from bot.model import Intent, Lacking, Query
-from bot.nlu.asked import INTENT_CUES, JOINS, NEEDS_CONTEXT, Asked
-from bot.nlu.features import Analyser, Features
+from bot.nlu.asked import INTENT_CUES, NEEDS_CONTEXT, Asked
+from bot.nlu.features import JOINS, Analyser, Features
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.roles import NATIONAL, namesake, national, not_by_region, places_question
 from bot.questionnaire import BODIES, PLACES, SHARES
@@ -103,7 +103,7 @@ class Parser:
         waves, wave_problem = self._waves(a)
         query = self._claimed(a)
         if query is not None and context is not None and a.elliptical:
-            query = _inherit(query, context)
+            query = _inherit(query, context, now=f.has("latest") and not query.waves_named)
         if query is None:
             query = self._follow_up(a, waves)
         if query is None:
@@ -280,8 +280,9 @@ class Parser:
             )
         if not waves and not measure and not f.has(*INTENT_CUES, "followup"):
             return None
-        if not waves and not query.waves_named:
-            query = replace(query, waves=())
+        if not waves and (not query.waves_named or f.has("latest")):
+            # "and now?" after an answer about 2023: the latest wave again
+            query = replace(query, waves=(), waves_named=False)
         return query
 
 
@@ -307,7 +308,7 @@ def _year_before(f: Features) -> bool:
     return False
 
 
-def _inherit(query: Query, context: Query) -> Query:
+def _inherit(query: Query, context: Query, *, now: bool = False) -> Query:
     """An elliptical question ("а прокуратуре?") keeps the previous one's kind and wave."""
     if context.intent == Intent.CLARIFY:
         # "how many completely distrust?" - "which body?" - "the courts": that option
@@ -319,6 +320,6 @@ def _inherit(query: Query, context: Query) -> Query:
         query = replace(query, intent=context.intent)
     if query.measure is None and context.intent in (Intent.VALUE, Intent.CHANGE):
         query = replace(query, measure=context.measure)
-    if context.waves_named:
+    if context.waves_named and not now:  # "and the courts, now?" is the latest wave
         query = replace(query, waves=context.waves, waves_named=True)
     return query
