@@ -238,7 +238,7 @@ class Analyser:
                 unexplained.append(index)
         _opening_joins(features, clauses)
         _frame(features, tokens, clauses, unexplained, domain, speaking, self.domain_cues)
-        _set_aside(features, filler, spans_of, self.contrasts)
+        _set_aside(features, filler, spans_of, self.contrasts, clauses)
         return features, phrase_langs, function_langs
 
     def _asks(self, concept: str) -> bool:
@@ -342,6 +342,7 @@ def _set_aside(
     filler: list[bool],
     spans: dict[int, tuple[int, int]],
     alternatives: Mapping[str, str],
+    clauses: list[tuple[int, int]],
 ) -> None:
     """Subjects and answers a question sets aside: "apart from the fire service",
     "өрт сөндірушілерден басқа"; "not the police but the courts", "полицияға емес, сотқа",
@@ -379,6 +380,25 @@ def _set_aside(
             for position in positions:
                 answers.setdefault(position, set()).add(alternatives[cue])
     dropped: set[int] = set()  # positions whose cues go: the negation and what it set aside
+    negations = set(cues.get("neg", ())) | set(cues.get("neg_after", ()))
+    # An answer set aside: "not safe, not counting 'not safe at all'", «мүлдем қауіпсіз
+    # емес» дегендерді қоспағанда: the excluded category's words go, so the rest names
+    # the category asked about (and nothing is answered when nothing is left).
+    for cue, step in (("except", after), ("except_after", before)):
+        for position in cues.get(cue, ()):
+            if (step is after and position + 1 in subjects) or (
+                step is before and before(position) in subjects
+            ):
+                continue  # a subject set aside, above
+            run: list[int] = []
+            at = step(position)
+            while 0 <= at < size and clauses[at][0] == clauses[position][0]:
+                if at not in answers and at not in negations:
+                    break
+                run.append(at)
+                at = step(at)
+            if run and any(p not in run for p in answers):
+                dropped.update(run)  # (the cue itself stays: the rest is one category)
     # "а", "but", "ал" draw a contrast only after something: a question that starts
     # with one ("а кто совсем не согласен…") is a follow-up, not "не X, а Y".
     contrasted = any(before(p) >= 0 for p in cues.get("contrast", ()))
@@ -387,6 +407,8 @@ def _set_aside(
     looks = [(n, True) for n in cues.get("neg_after", ())]
     looks += [(n, False) for n in cues.get("neg", ()) if n not in cues.get("neg_after", ())]
     for negation, back in sorted(looks):
+        if negation in dropped:
+            continue  # a word of an answer set aside
         # A subject next to it, when another subject is named: "не полиции, а судам", "not
         # the fire service, the police", "полицияға емес, сотқа".
         negated = subjects.get(before(negation) if back else after(negation))
@@ -403,7 +425,11 @@ def _set_aside(
         run = _run(negation, before if back else after, size, stops)
         if not run or (not back and not contrasted):
             continue
-        rest = [p for p in answers if p not in run and p != negation and (not back or p > negation)]
+        rest = [
+            p
+            for p in answers
+            if p not in run and p not in dropped and p != negation and (not back or p > negation)
+        ]
         parallel = {kind for p in rest for kind in answers[p]}
         set_aside = [p for p in run if answers.get(p, set()) & parallel]
         if set_aside:

@@ -33,6 +33,7 @@ VOICELESS = frozenset("кпстфхцчшщ")
 VOICED = frozenset("бвгджз")
 SONORANT = frozenset("лмнр")
 LATIN_LANG = "en"
+VOICING = {"к": "г", "п": "б"}  # folded: қ/к -> ғ/г, п -> б
 MAX_VERB_STEM = 12  # letters: no Kazakh verb stem the lexicon lists is longer
 VERB_MORPHEMES = 6  # endings after a verb stem: көрсет-іп-бер-ің-із-ші is fewer
 
@@ -124,7 +125,7 @@ class Lexicon:
         # abbreviation counts only when typed as itself (in any case).
         self.abbreviations: dict[str, set[str]] = defaultdict(set)
         # Kazakh verb stems (forms written "бол-"): they take verb endings too.
-        self.verb_stems: set[str] = set()
+        self.verb_stems: dict[str, str] = {}  # stem as it may appear -> the lexicon's
         self._load_morphology(morphology)
         for concept, lang, form in rows:
             self._add(Entry(concept, lang), form)
@@ -184,7 +185,7 @@ class Lexicon:
                 "endings": {lang: list(items) for lang, items in self.endings.items()},
                 "loose": {lang: list(pair) for lang, pair in self.loose.items()},
                 "abbreviations": {b: sorted(v) for b, v in self.abbreviations.items()},
-                "verb_stems": sorted(self.verb_stems),
+                "verb_stems": dict(sorted(self.verb_stems.items())),
             },
             ensure_ascii=False,
             separators=(",", ":"),
@@ -231,7 +232,7 @@ class Lexicon:
         lexicon.abbreviations = defaultdict(
             set, {b: set(v) for b, v in data["abbreviations"].items()}
         )
-        lexicon.verb_stems = set(data["verb_stems"])
+        lexicon.verb_stems = {str(k): str(v) for k, v in data["verb_stems"].items()}
         lexicon._finish()
         return lexicon
 
@@ -272,7 +273,10 @@ class Lexicon:
             # A verb stem: the bare stem is a word (the imperative) and takes verb
             # endings (болатын, есептеңізші, алғанда), see _verb_form.
             form = form[:-1]
-            self.verb_stems.add(self.base_of(form, entry.lang))
+            stem = self.base_of(form, entry.lang)
+            self.verb_stems[stem] = stem
+            if stem[-1] in VOICING:  # before a vowel қ, к, п voice: шық- -> шығуға
+                self.verb_stems.setdefault(stem[:-1] + VOICING[stem[-1]], stem)
         prefix = form.endswith("*")
         words = split_form(form[:-1] if prefix else form)
         if not words:
@@ -422,10 +426,13 @@ class Lexicon:
                 for candidate in (stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else ""):
                     if LATIN_LANG in self.vocabulary.get(candidate, ()):
                         found.add(candidate)
-        if not found and self.verb_stems:
+        if self.verb_stems and not any(base in self.concepts for base in found):
+            # (a stem that is only a word of some phrase, "шығу" of "жалғыз шығу", does not
+            # stop "шығуға" from being a form of the verb шық-)
             stem = self._verb_form(key)
             if stem:
-                return {stem}, "kk"
+                found.add(stem)
+                lang = "kk"
         if not found:
             found, lang = self._loosely(key)
         return found, lang
@@ -437,7 +444,7 @@ class Lexicon:
         for cut in range(min(len(key) - 1, MAX_VERB_STEM), 1, -1):
             stem = key[:cut]
             if stem in self.verb_stems and self._verb_ending(key[cut:]):
-                return stem
+                return self.verb_stems[stem]
         return None
 
     def _verb_ending(self, rest: str) -> bool:
