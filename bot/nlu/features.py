@@ -157,6 +157,7 @@ class Analyser:
         # Sorted in full, so that which of two phrases on the same words wins does not
         # depend on set order (which changes with Python's hash seed from run to run).
         matches.sort(key=lambda m: (-m[0], m[1], m[2].entry.concept, m[2].entry.lang))
+        function_langs: dict[int, set[str]] = {}  # function words: the sentence's language
         for length, start, phrase in matches:
             concept = phrase.entry.concept
             end = start + length
@@ -189,13 +190,14 @@ class Analyser:
             spans[(start, length)] = {concept}
             for index in span:
                 spans_of[index] = (start, start + length - 1)
+                if concept.startswith(FRAMING):  # "in their area": function words too
+                    function_langs.setdefault(index, set()).add(phrase.entry.lang)
             _note(features, concept, start, tokens[start : start + length])
             if self._asks(concept):
                 domain.update(span)
             for index in span:
                 phrase_langs[index] = {phrase.entry.lang}
         filler = [False] * len(tokens)
-        function_langs: dict[int, set[str]] = {}  # function words: the sentence's language
         speaking: set[int] = set()  # words of the speaker about themselves
         for index, (token, sense) in enumerate(zip(tokens, senses, strict=True)):
             if index in covered:

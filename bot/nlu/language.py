@@ -61,20 +61,13 @@ def detect(
             return fallback
         return "en" if latin > cyrillic else "ru" if cyrillic else fallback or "en"
     leaders = [lang for lang in LANGS if score[lang] == best]
-    if cyrillic and latin and function_langs:
+    if cyrillic and latin:
         # Terms of one language in a sentence of another ("Police trust среди женщин?",
-        # "What does the survey say about доверие к прокуратуре?"): the function words
-        # tell the sentence's language, which the reply is written in.
-        framed = dict.fromkeys(LANGS, 0)
-        for word_langs in function_langs.values():
-            if len(word_langs) == 1:
-                framed[next(iter(word_langs))] += 1
-        top = max(framed.values())
-        framing = [lang for lang in LANGS if framed[lang] == top]
-        # one function word does not outweigh Kazakh letters ("полицияға сенім in 2023")
-        kazakh = any(token.kazakh for token in tokens)
-        if (top >= 2 or (top == 1 and not kazakh)) and len(framing) == 1:
-            return framing[0]
+        # "What does the survey say about доверие к прокуратуре?", "полицияға сенім in
+        # 2023"): the language most of the words are in, the first one's on a tie.
+        mixed = _majority(tokens, senses, phrase_langs, function_langs or {})
+        if mixed is not None:
+            return mixed
     if len(leaders) == 1:
         return leaders[0]
     if fallback in leaders:
@@ -84,3 +77,37 @@ def detect(
             return lang
     preference = ("ru", "kk", "en") if cyrillic >= latin else ("en", "kk", "ru")
     return next(lang for lang in preference if lang in leaders)
+
+
+def _majority(
+    tokens: Sequence[Token],
+    senses: Sequence[Sense],
+    phrase_langs: dict[int, set[str]],
+    function_langs: dict[int, set[str]],
+) -> str | None:
+    """The language of most words of a question in two scripts (each word votes for the
+    languages it belongs to, a share each); None when no word is of a known language."""
+    votes = dict.fromkeys(LANGS, 0.0)
+    first: str | None = None
+    for index, (token, sense) in enumerate(zip(tokens, senses, strict=True)):
+        if token.number is not None:
+            continue
+        langs = phrase_langs.get(index) or function_langs.get(index) or set(sense.langs)
+        if token.kazakh or (token.latin and KAZAKH_LATIN.intersection(token.latin)):
+            langs = {"kk"}
+        elif token.latin is not None and "en" in langs:
+            langs = {"en"}  # an English word, whatever its transliteration spells
+        langs &= set(LANGS)
+        if not langs:
+            continue
+        for lang in langs:
+            votes[lang] += 1 / len(langs)
+        if first is None and len(langs) == 1:
+            first = next(iter(langs))
+    best = max(votes.values())
+    if best == 0:
+        return None
+    leaders = [lang for lang in LANGS if votes[lang] == best]
+    if len(leaders) == 1:
+        return leaders[0]
+    return first if first in leaders else None
