@@ -57,9 +57,10 @@ def _option_text(option: Query, p: Phrases) -> str:
     return p.gettext("How much do people trust {name}?").format(name=p.subject(subject, "dative"))
 
 
-def topic_options(wave: str, p: Phrases) -> tuple[Query, ...]:
-    """For a wave named alone ("2023?"): the headline of each kind, in that wave."""
-    waves = (wave,)
+def topic_options(wave: str | None, p: Phrases) -> tuple[Query, ...]:
+    """For a wave named alone ("2023?"): the headline of each kind, in that wave; for
+    "how many?" alone (no wave), the headline of each kind."""
+    waves = (wave,) if wave else ()
     bodies_topic, bodies = p.catalog.of_role(BODIES)
     options = [
         Query(
@@ -68,7 +69,7 @@ def topic_options(wave: str, p: Phrases) -> tuple[Query, ...]:
             subjects=bodies,
             order="desc",
             waves=waves,
-            waves_named=True,
+            waves_named=bool(waves),
         )
     ]
     for role in (SHARES, REASONS):
@@ -76,7 +77,13 @@ def topic_options(wave: str, p: Phrases) -> tuple[Query, ...]:
         if topic is not None:
             subjects = p.catalog.sole_subject(topic)
             options.append(
-                Query(Intent.VALUE, topic=topic, subjects=subjects, waves=waves, waves_named=True)
+                Query(
+                    Intent.VALUE,
+                    topic=topic,
+                    subjects=subjects,
+                    waves=waves,
+                    waves_named=bool(waves),
+                )
             )
     return tuple(options)
 
@@ -87,10 +94,13 @@ class Clarify(AnswerType):
     def render(self, answer: Answer, p: Phrases) -> Message:
         query = answer.query
         options = query.options
-        if query.asked == "topic":
-            wave = query.waves[0] if query.waves else p.catalog.latest.id
+        if query.asked == "topic" and query.waves:
+            wave = query.waves[0]
             options = topic_options(wave, p)
             head = p.gettext("What should I show for the {wave}?").format(wave=p.wave(wave))
+        elif query.asked == "topic":
+            options = topic_options(None, p)
+            head = p.gettext("Which figure do you mean?")
         elif query.asked == "places":
             head = p.gettext("For regions I have only the registered crime figures. Show them?")
         else:

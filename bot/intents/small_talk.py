@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.intents.base import AnswerType
 from bot.model import Answer, Intent, Line, Message, Query, Span
-from bot.nlu.asked import Asked, Claim
+from bot.nlu.asked import INTENT_CUES, Asked, Claim
 from bot.phrases import Phrases
 from bot.questionnaire import BODIES, PLACES
 
@@ -29,6 +29,10 @@ def fallback(a: Asked, waves: list[str]) -> Query:
         return Query(Intent.GREETING)
     if a.has("help"):
         return Query(Intent.HELP)
+    if a.has("how_many", *INTENT_CUES) and not a.f.unexplained:
+        # "how many?", "how did it change?", "сол көрсеткіш қанша болды?" with nothing
+        # before them: about the survey, but which figure? Ask back.
+        return Query(Intent.CLARIFY, asked="topic")
     return Query(Intent.OUT_OF_SCOPE)
 
 
