@@ -83,7 +83,7 @@ def main() -> None:
                 correct[lang] += not problems
                 wrong[lang] += is_wrong
                 if problems:
-                    failures.append((case, problems, reply))
+                    failures.append((case, problems, reply, is_wrong))
             n, ok, bad = sum(total.values()), sum(correct.values()), sum(wrong.values())
             print(f"{name}: {ok}/{n} = {100 * ok / n:.1f}% correct; {bad} replies state a "
                   "figure for another question")  # fmt: skip
@@ -92,9 +92,11 @@ def main() -> None:
                 print(f"  {lang}: {correct[lang]}/{total[lang]} = {share:.1f}%, "
                       f"{wrong[lang]} wrong-figure")  # fmt: skip
             if name in args.failures.split(","):
-                for case, problems, reply in failures:
+                for case, problems, reply, is_wrong in failures:
                     text = reply.text.replace("\n", " / ")[:160]
-                    print(f"    {case.id} {case.q!r}: {'; '.join(problems)[:300]}\n      -> {text}")
+                    mark = " [another question]" if is_wrong else ""
+                    print(f"    {case.id}{mark} {case.q!r}: {'; '.join(problems)[:300]}\n"
+                          f"      -> {text}")  # fmt: skip
 
 
 if __name__ == "__main__":

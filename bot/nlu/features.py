@@ -23,6 +23,14 @@ PERCENT = "%"
 YES_NO = "cue/yes_no"  # a yes-or-no tail ("... или нет?"), only at the end of a clause
 FRAMING = ("marker/", "filler/", "speaker/")
 JOINS = "either"  # the cue of "and" / "or" between two parts of a question
+# Cues of answer categories: they say what is asked about a subject, not which one.
+ANSWER_WORDS = ("trust", "distrust", "agree", "disagree", "never_encountered", "undecided")
+# Cues that make a sentence a question ("how many", "which", "compare"...), as against
+# one that tells: see _told.
+QUESTION_CUES = (
+    "how_many", "which", "share", "when", "most", "least", "compare", "change", "ranking",
+    "breakdown", "source", "method", "define", "yes_no", "instruction", "next", "how_safe",
+)  # fmt: skip
 SPEAKER = "speaker/"  # "I", "мне", "внук сказал": the speaker telling about themselves
 DOMAIN_KINDS = frozenset({"institution", "region", "reason", "fact", "glossary"})
 UNAVAILABLE = "unavailable_"  # function words, whose language frames a mixed sentence
@@ -55,7 +63,9 @@ class Features:
         "named_at",
         "reasons",
         "regions",
+        "domain_at",
         "seasons",
+        "speaking",
         "telling",
         "unavailable",
         "unavailable_at",
@@ -72,6 +82,8 @@ class Features:
         self.unavailable: list[tuple[str, str]] = []  # kind, id
         self.unavailable_at: list[int] = []  # the word of each
         self.telling: frozenset[int] = frozenset()  # places named about the speaker
+        self.speaking: frozenset[int] = frozenset()  # the speaker's own words
+        self.domain_at: frozenset[int] = frozenset()  # words about what the survey measures
         self.cues: dict[str, list[int]] = {}
         self.concepts: set[str] = set()  # kind/id and kind, for conditions
         self.months: set[int] = set()
@@ -123,8 +135,17 @@ class Analyser:
             typos += token.number is None and (sense.fuzzy or not sense.bases)
             senses.append(sense)
         features, phrase_langs, function_langs = self._features(tokens, senses, clauses)
-        features.words = tuple(token.text for token in tokens)
         lang = detect(tokens, senses, phrase_langs, function_langs, fallback=lang_hint)
+        told = _told(features, clauses)
+        if told:
+            # "Ажем айтады, бұрын сотқа ешкім сенбейтін. Сотқа қанша адам сенеді?": what
+            # the speaker tells in a sentence of its own is not part of what is asked
+            kept = [i for i, where in enumerate(clauses) if where[0] not in told]
+            tokens = [tokens[i] for i in kept]
+            senses = [senses[i] for i in kept]
+            clauses = [clauses[i] for i in kept]
+            features = self._features(tokens, senses, clauses)[0]
+        features.words = tuple(token.text for token in tokens)
         return features, lang
 
     def _features(
@@ -239,6 +260,8 @@ class Analyser:
             else:
                 unexplained.append(index)
         _opening_joins(features, clauses)
+        features.speaking = frozenset(speaking)
+        features.domain_at = frozenset(domain)
         _frame(features, tokens, clauses, unexplained, domain, speaking, self.domain_cues)
         _set_aside(features, filler, spans_of, self.contrasts, clauses)
         return features, phrase_langs, function_langs
@@ -325,6 +348,24 @@ def _claimed(index: int, tokens: list[Token], senses: list[Sense]) -> bool:
     return after < len(tokens) and tokens[after].text == PERCENT
 
 
+def _told(features: Features, clauses: list[tuple[int, int]]) -> set[int]:
+    """Sentences in which the speaker only tells something (a speaker word, no question
+    word), when another sentence asks about something the survey measures and names it
+    itself: "I worked in the police for 15 years. How many trust the courts?"."""
+    sentence = [where[0] for where in clauses]
+    if len(set(sentence)) < 2:
+        return set()
+    questions = {sentence[p] for cue in QUESTION_CUES for p in features.cues.get(cue, ())}
+    # (a sentence that names what it asks about: "Сколько доверяют нам?" refers back)
+    answer_words = {p for cue in ANSWER_WORDS for p in features.cues.get(cue, ())}
+    named = {sentence[p] for p, _ident in features.named_at}
+    named |= {sentence[i] for i in features.domain_at if i not in answer_words}
+    asking = questions & named
+    if not asking:
+        return set()
+    return {sentence[i] for i in features.speaking} - questions
+
+
 def _opening_joins(features: Features, clauses: list[tuple[int, int]]) -> None:
     """ "And what share partially trust it?": an "and" / "or" that opens a sentence joins
     this question to the last one, not two answers into a total."""
@@ -352,7 +393,7 @@ def _set_aside(
     one it sets aside, not to the measure ("не полиции, а судам доверяют" asks about
     trust). `spans` maps each word of a phrase to the phrase's (first, last) word."""
     cues = features.cues
-    if not (cues.keys() & EXCLUDING):
+    if not (cues.keys() & EXCLUDING or "contrast" in cues):
         return
     size = len(filler)
     first = {i: span[0] for i, span in spans.items()}
@@ -408,6 +449,28 @@ def _set_aside(
     # one that precedes it ("не полиции", "not the police") looks ahead.
     looks = [(n, True) for n in cues.get("neg_after", ())]
     looks += [(n, False) for n in cues.get("neg", ()) if n not in cues.get("neg_after", ())]
+    # "толық сенбейтін, бірақ ішінара сенетіндер", "не полностью доверяют, но частично":
+    # a negated answer, then a contrast and another answer of the same subject: the one
+    # after the contrast is asked. (A subject after the contrast is another question:
+    # "полицияға сенбейді, бірақ сотқа сенеді".)
+    denying = negations | set(cues.get("distrust", ())) | set(cues.get("disagree", ()))
+    for contrast in cues.get("contrast", ()):
+        if before(contrast) < 0:
+            continue
+        here = clauses[contrast][0]
+        ahead = [p for p in answers if p > contrast and clauses[p][0] == here]
+        behind: list[int] = []
+        at = before(contrast)
+        while at >= 0 and clauses[at][0] == here and (at in answers or at in negations):
+            behind.append(at)
+            at = before(at)
+        if (
+            ahead
+            and behind
+            and set(behind) & denying
+            and not any(contrast < p <= max(ahead) for p in subjects)
+        ):
+            dropped.update(behind)
     for negation, back in sorted(looks):
         if negation in dropped:
             continue  # a word of an answer set aside
