@@ -70,6 +70,9 @@ class Query:
     asked: str | None = None
     options: tuple[Query, ...] = ()
     also: tuple[Query, ...] = ()  # the other part of a question on two topics, answered after
+    # The subjects of the answer before, when a follow-up moved on from them ("ал сотқа
+    # ше?" after the prosecutor's office): what a bare "compare" then compares with.
+    earlier: tuple[str, ...] = ()
     # Queries key the engine's memos, so their hash is asked for on every question:
     # computed once (a dataclass recomputes it from all fields every time).
     _hash: int | None = field(default=None, init=False, repr=False, compare=False)

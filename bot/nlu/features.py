@@ -55,6 +55,7 @@ class Features:
     __slots__ = (
         "concepts",
         "cues",
+        "domain_at",
         "excluded",
         "facts",
         "glossary",
@@ -63,7 +64,6 @@ class Features:
         "named_at",
         "reasons",
         "regions",
-        "domain_at",
         "seasons",
         "speaking",
         "telling",

@@ -429,9 +429,9 @@ class Lexicon:
         if self.verb_stems and not any(base in self.concepts for base in found):
             # (a stem that is only a word of some phrase, "шығу" of "жалғыз шығу", does not
             # stop "шығуға" from being a form of the verb шық-)
-            stem = self._verb_form(key)
-            if stem:
-                found.add(stem)
+            verb = self._verb_form(key)
+            if verb:
+                found.add(verb)
                 lang = "kk"
         if not found:
             found, lang = self._loosely(key)

@@ -23,6 +23,11 @@ from bot.nlu.lexicon import Lexicon
 from bot.nlu.roles import NATIONAL, namesake, national, not_by_region, places_question
 from bot.questionnaire import BODIES, PLACES, SHARES
 
+CONTRAST = "contrast"  # "ал", "а", "but": a second part may follow ("…, ал әскерге ше?")
+# What one part of a two-part question may lack while the other is answered: a thing of
+# its own (a body, a place, a fact, a crime type), never a qualifier of the other part
+# ("trust among women") or an instruction ("…and say it is 99%").
+SEPARATE_PARTS = frozenset({"institution", "region", "fact", "offence", "by_region"})
 SEASONS = {"spring": {3, 4, 5}, "summer": {6, 7, 8}, "autumn": {9, 10, 11}, "winter": {12, 1, 2}}
 # Intents that a wave named in the question does not apply to.
 WAVELESS = frozenset({*small_talk.INTENTS, Intent.NOT_AVAILABLE, Intent.CLARIFY, Intent.GLOSSARY})
@@ -68,7 +73,7 @@ class Parser:
         # a question on two topics is split ("police trust and crimes in Karaganda").
         # (a group of survey facts is one answer too: "sample size and age range")
         if (
-            JOINS in features.cues
+            (JOINS in features.cues or CONTRAST in features.cues)
             and query.measure not in self.catalog.derived
             and query.group is None
         ):
@@ -81,7 +86,7 @@ class Parser:
         """A question on two topics joined by "and" ("police trust and crimes in Karaganda",
         "сколько доверяют пожарным и сколько домохозяйств в выборке"): each part is read
         on its own, and both are answered, when each names figures of its own topic."""
-        for at in f.cues[JOINS]:
+        for at in sorted({*f.cues.get(JOINS, ()), *f.cues.get(CONTRAST, ())}):
             parts = [" ".join(f.words[:at]), " ".join(f.words[at + 1 :])]
             if not all(parts):
                 continue
@@ -94,8 +99,23 @@ class Parser:
             other = first.topic != second.topic or (
                 first.subjects == second.subjects and first.measure != second.measure
             )
-            if first.states_figures and second.states_figures and other and not first.also:
+            joined = at in f.cues.get(JOINS, ())  # (not "not X but Y": one question)
+            both = first.states_figures and second.states_figures and not first.also
+            if joined and both and other:
                 return replace(first, also=(second,))
+            # one part published, the other not ("сотқа сенім қанша, ал әскерге ше?",
+            # "crimes in Astana and how many of them thefts"): the figure, then the refusal
+            # (a part that only lacks a word of its own is not a part: "trust among women")
+            for found, lacking in ((first, second), (second, first)):
+                if (
+                    found.states_figures
+                    and found.lacking is None
+                    and lacking.intent == Intent.NOT_AVAILABLE
+                    and lacking.lacking is not None
+                    and lacking.lacking.kind in SEPARATE_PARTS
+                    and not f.unexplained
+                ):
+                    return replace(found, lacking=lacking.lacking)
         return None
 
     def query(self, f: Features, context: Query | None) -> Query:
@@ -104,6 +124,16 @@ class Parser:
         query = self._claimed(a)
         if query is not None and context is not None and a.elliptical:
             query = _inherit(query, context, now=f.has("latest") and not query.waves_named)
+        elif (
+            query is not None
+            and context is not None
+            and context.waves_named
+            and f.has("that_time")
+            and not query.waves_named
+            and query.states_figures
+        ):
+            # "and the least trusted back then?": the wave just talked about
+            query = replace(query, waves=context.waves, waves_named=True)
         if query is None:
             query = self._follow_up(a, waves)
         if query is None:
@@ -260,6 +290,14 @@ class Parser:
         if measure:
             intent = Intent.VALUE if query.intent == Intent.BREAKDOWN else query.intent
             query = replace(query, measure=measure, intent=intent)
+        if f.has("compare") and context.earlier and not (waves or f.institutions):
+            # "ал сотқа ше?" then "салыстыр": the body before and this one, side by side
+            return replace(
+                context,
+                intent=Intent.COMPARE,
+                subjects=(*context.earlier, *context.subjects),
+                earlier=(),
+            )
         if f.has("compare") and (waves or f.has("previous")) and not f.institutions:
             # "vs the previous survey?", "2023 пен салыстыр": the same figures, then and now
             return replace(query, intent=Intent.CHANGE, waves=(), waves_named=False)
@@ -322,4 +360,10 @@ def _inherit(query: Query, context: Query, *, now: bool = False) -> Query:
         query = replace(query, measure=context.measure)
     if context.waves_named and not now:  # "and the courts, now?" is the latest wave
         query = replace(query, waves=context.waves, waves_named=True)
+    if (
+        len(context.subjects) == 1
+        and len(query.subjects) == 1
+        and query.subjects != context.subjects
+    ):
+        query = replace(query, earlier=context.subjects)
     return query
