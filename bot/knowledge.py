@@ -693,7 +693,9 @@ def _optional(value: Any) -> str | None:
 
 
 # Concept kinds the lexicon may name, and how their ids are checked.
-CUE_KINDS = ("cue", "month", "season", "marker", "filler", "speaker", "number", "glossary")
+CUE_KINDS = (
+    "cue", "month", "season", "marker", "filler", "speaker", "number", "unit", "glossary",
+)  # fmt: skip
 # Words of one language that name nothing: language markers and fillers (a language
 # may have none of its own in a list).
 WORD_KINDS = ("marker", "filler", "speaker")

@@ -147,7 +147,12 @@ def analysed(engine, text: str):
         ("полицияға қанша адам сенеді, айтыңызшы", []),
         ("подскажите пожалуйста сколько доверяют полиции", []),
         ("how much do zorblat people trust the police", ["zorblat"]),
-        ("сколько доверяют полиции в 99 процентах", ["99"]),  # a number that is no year
+        ("сколько доверяют полиции в 99 домах", ["99", "домах"]),  # a number that is no year
+        # a value the user quotes: "80 процентов", "5 пунктов", "18 тысяч", "27,000"
+        ("правда ли, что полиции доверяют 99 процентов?", []),
+        ("доверие к полиции упало на 5 пунктов?", []),
+        ("опросили 18 тысяч домохозяйств?", []),
+        ("Almaty recorded over 27,000 crimes. Correct?", []),
         ("police trust on 24 January 2024", []),  # a day beside a month is a date
         ("сколько убийств в Алматы", []),  # a known qualifier, not an unknown word
         # the speaker setting the scene (knowledge/lexicon/speaker.yaml) is not the question

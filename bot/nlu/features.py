@@ -17,12 +17,16 @@ YEARS = range(1990, 2101)
 YEAR_KEY, NUMBER_KEY = frozenset({YEAR}), frozenset({NUMBER})
 # Concept kinds that name no meaning: a word of a language (knowledge/lexicon
 # language.yaml, filler.yaml) and a number word outside a phrase ("one", "бір").
-WORDS_ONLY = ("marker/", "filler/", "speaker/", "number/")
+WORDS_ONLY = ("marker/", "filler/", "speaker/", "number/", "unit/")
 PLACE, CUE = "region/", "cue/"
 PERCENT = "%"
 YES_NO = "cue/yes_no"  # a yes-or-no tail ("... или нет?"), only at the end of a clause
 FRAMING = ("marker/", "filler/", "speaker/")
 JOINS = "either"  # the cue of "and" / "or" between two parts of a question
+# A number this big is a count the user quotes, never an age or a span of years.
+QUOTED_COUNT = 200
+# Words after a number that make it a quoted value: "80 процентов", "5 пунктов", "18 мың".
+QUOTED_UNITS = frozenset({"unit/percent", "unit/points", "number/1000"})
 # Cues of answer categories: they say what is asked about a subject, not which one.
 ANSWER_WORDS = ("trust", "distrust", "agree", "disagree", "never_encountered", "undecided")
 # Cues that make a sentence a question ("how many", "which", "compare"...), as against
@@ -182,6 +186,11 @@ class Analyser:
         for length, start, phrase in matches:
             concept = phrase.entry.concept
             end = start + length
+            if any(
+                word == NUMBER and _claimed(start + k, tokens, senses, lexicon)
+                for k, word in enumerate(phrase.words)
+            ):
+                continue  # "over 60%" is a share quoted, not "over 60" (an age group)
             if concept == YES_NO and end < len(tokens) and clauses[end] == clauses[start]:
                 continue  # "доверяют или нет?" ends a question; "или не доверяют" does not
             span = set(range(start, start + length))
@@ -228,7 +237,8 @@ class Analyser:
                     features.years.append(token.number)
                     features.wave_words.append(token.text)
                 elif not (
-                    self._day_of_month(index, tokens, senses) or _claimed(index, tokens, senses)
+                    self._day_of_month(index, tokens, senses)
+                    or _claimed(index, tokens, senses, lexicon)
                 ):
                     unexplained.append(index)  # "10 лет", "in 3 regions": what of it?
                 continue
@@ -339,13 +349,21 @@ def _frame(
         ]
 
 
-def _claimed(index: int, tokens: list[Token], senses: list[Sense]) -> bool:
-    """ "68%", "61.6 %" (61, 6, %): a value the user quotes ("is it true that 68% trust the
-    prosecutors?"); the reply gives the published one."""
+def _claimed(index: int, tokens: list[Token], senses: list[Sense], lexicon: Lexicon) -> bool:
+    """ "68%", "61.6 %" (61, 6, %), "80 процентов", "5 пунктов", "18 тысяч", "27000": a
+    value the user quotes ("is it true that 68% trust the prosecutors?"); the reply gives
+    the published one."""
+    if (tokens[index].number or 0) >= QUOTED_COUNT:
+        return True  # no age, no span of years: a count ("over 27,000 crimes. Correct?")
     after = index + 1
     if after < len(tokens) and tokens[after].number is not None:
         after += 1  # the decimals of "61.6%"
-    return after < len(tokens) and tokens[after].text == PERCENT
+    if after >= len(tokens):
+        return False
+    if tokens[after].text == PERCENT:
+        return True
+    units = {e.concept for b in senses[after].bases for e in lexicon.concepts_of(b)}
+    return bool(units & QUOTED_UNITS)
 
 
 def _told(features: Features, clauses: list[tuple[int, int]]) -> set[int]:
@@ -412,10 +430,12 @@ def _set_aside(
         return at
 
     subjects = dict(features.named_at)
+    nouns = set(cues.get("body", ()))  # "өрт сөндіру | қызметін есептемегенде": its noun
     for position, ident in features.named_at:
-        if before(position) in cues.get("except", ()) or after(position) in cues.get(
-            "except_after", ()
-        ):
+        following = after(position)
+        while following in nouns:
+            following = after(following)
+        if before(position) in cues.get("except", ()) or following in cues.get("except_after", ()):
             features.excluded.append(ident)
     answers: dict[int, set[str]] = {}  # position -> the kinds of answer word there
     for cue, positions in cues.items():

@@ -112,7 +112,17 @@ def clean(text: str) -> str:
     surrogates go. Everything keyed on a question (caches) uses this, never the raw text."""
     text = unicodedata.normalize("NFC", without_surrogates(text[: MAX_QUESTION_CHARS * 4]))
     kept = [ch if unicodedata.category(ch)[0] != "C" else " " for ch in text]
-    return "".join(kept)[:MAX_QUESTION_CHARS]
+    text = "".join(kept)[:MAX_QUESTION_CHARS]
+    # "27,576", "18 005", "27 000": one number, as the releases print them
+    return _THOUSANDS.sub(_joined_digits, text) if _GROUPED(text) else text
+
+
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[, \u00a0\u202f]\d{3})+(?![\d]|[.,]\d)")
+_GROUPED = _THOUSANDS.search
+
+
+def _joined_digits(match: re.Match[str]) -> str:
+    return re.sub(r"[, \u00a0\u202f]", "", match.group(0))
 
 
 def without_surrogates(text: str) -> str:
