@@ -267,6 +267,9 @@ class Analyser:
                 continue
             if concepts or len(token.key) <= SHORT_WORD:
                 filler[index] = True  # a function word, or a letter or two of anything
+            elif lexicon.first_person(token.key):
+                filler[index] = True  # "мұғаліммін": the speaker, about themselves
+                speaking.add(index)
             else:
                 unexplained.append(index)
         _opening_joins(features, clauses)
@@ -431,11 +434,20 @@ def _set_aside(
 
     subjects = dict(features.named_at)
     nouns = set(cues.get("body", ()))  # "өрт сөндіру | қызметін есептемегенде": its noun
+    joins = set(cues.get(JOINS, ()))  # "кроме полиции и судов", "Астана мен Шымкентті"
+
+    def set_aside_by(at: int, step: Callable[[int], int], cue: str) -> bool:
+        """Whether the subject at `at` is set aside by `cue` in the step's direction,
+        past nouns ("қызметін") and the other subjects of a list ("X мен Y қоспағанда")."""
+        at = step(at)
+        while at in nouns or at in joins or at in subjects:
+            at = step(at)
+        return at in cues.get(cue, ())
+
     for position, ident in features.named_at:
-        following = after(position)
-        while following in nouns:
-            following = after(following)
-        if before(position) in cues.get("except", ()) or following in cues.get("except_after", ()):
+        if set_aside_by(position, before, "except") or set_aside_by(
+            position, after, "except_after"
+        ):
             features.excluded.append(ident)
     answers: dict[int, set[str]] = {}  # position -> the kinds of answer word there
     for cue, positions in cues.items():

@@ -35,6 +35,7 @@ SONORANT = frozenset("лмнр")
 LATIN_LANG = "en"
 VOICING = {"к": "г", "п": "б"}  # folded: қ/к -> ғ/г, п -> б
 MAX_VERB_STEM = 12  # letters: no Kazakh verb stem the lexicon lists is longer
+FIRST_PERSON_WORD = 6  # letters: "бармын" and longer (shorter words end so by chance)
 VERB_MORPHEMES = 6  # endings after a verb stem: көрсет-іп-бер-ің-із-ші is fewer
 
 
@@ -436,6 +437,10 @@ class Lexicon:
         if not found:
             found, lang = self._loosely(key)
         return found, lang
+
+    def first_person(self, key: str) -> bool:
+        """A Kazakh word in the first person (мұғаліммін, таксистпін, жүремін)."""
+        return len(key) >= FIRST_PERSON_WORD and key.endswith(self._morphemes("first_person"))
 
     def _verb_form(self, key: str) -> str | None:
         """The verb stem of a Kazakh verb form, when the rest of the word is verb

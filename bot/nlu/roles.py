@@ -66,7 +66,7 @@ def read_reasons(a: Asked, reading: Reading) -> Claim:
     reasons = a.f.reasons
     measure = reasons[0] if len(reasons) == 1 else None
     return Query(
-        Intent.VALUE,
+        Intent.CHANGE if a.has("change") else Intent.VALUE,
         topic=reading.topic,
         subjects=a.catalog.sole_subject(reading.topic),
         measure=measure,
@@ -203,11 +203,34 @@ def namesake(a: Asked, reading: Reading, places: tuple[str, ...]) -> tuple[str, 
     return ()
 
 
+def _by_kind(a: Asked, reading: Reading, named: tuple[str, ...]) -> tuple[str, ...]:
+    """ "Қала емес, облыс бойынша: Алматыда қанша?": "Алматы" alone is the city, unless
+    the question names the kind of its namesake (and not its own)."""
+    own = {other: cue for _place, cue, other in reading.namesakes}
+    found = list(named)
+    for place, cue, other in reading.namesakes:
+        if (
+            place in found
+            and other not in found
+            and _said(a, cue)
+            and not a.has(own.get(place, ""))
+        ):
+            found[found.index(place)] = other
+    return tuple(found)
+
+
+def _said(a: Asked, cue: str) -> bool:
+    """The cue is in the question and not negated ("(қала емес)", "(не город)")."""
+    cues = a.f.cues
+    negated = {p - 1 for p in cues.get("neg_after", ())} | {p + 1 for p in cues.get("neg", ())}
+    return any(p not in negated for p in cues.get(cue, ()))
+
+
 def places_question(a: Asked, reading: Reading) -> Query:
     topic, measure = reading.topic, reading.default
     if a.has("change"):  # one release of counts: there is no trend to show
         return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("change"))
-    named = a.named(topic) or namesake(a, reading, tuple(a.f.excluded))
+    named = _by_kind(a, reading, a.named(topic)) or namesake(a, reading, tuple(a.f.excluded))
     compared = _compared_with_context(a, topic, named)
     if compared:
         return Query(Intent.COMPARE, topic=topic, subjects=compared, measure=measure, order="desc")
