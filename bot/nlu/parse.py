@@ -68,6 +68,15 @@ class Parser:
             # "trust among pensioners?" got "not by age; the nearest figure: the courts'":
             # a follow-up ("and fully and partly together?") goes on from that figure
             context = context.options[0]
+        elif (
+            context is not None
+            and context.intent == Intent.NOT_AVAILABLE
+            and context.lacking is not None
+            and context.lacking.kind == "measure"
+        ):
+            # "difficult to answer, the police?" (no such answer for the police) then "and
+            # the courts?": that answer for the courts
+            context = replace(context, intent=Intent.VALUE, lacking=None)
         query = self.query(features, context)
         # "X or Y" of one question's categories is their total (the query has it); only
         # a question on two topics is split ("police trust and crimes in Karaganda").
@@ -287,11 +296,21 @@ class Parser:
         elif context.topic == q.topic(SHARES) and q.asks(SHARES, f):
             # "how safe do people feel?" then "and unsafe?": that category of the question
             measure = q.measure(q.by_role[SHARES], f)
+        if not measure and f.has("total") and context.measure:
+            # "not safe?" then "total?", "fully?" then "and with partly, together?": the
+            # derived total the last answer's category is part of
+            measure = next(
+                (t for t, parts in self.catalog.derived.items() if context.measure in parts), None
+            )
         if measure:
             intent = Intent.VALUE if query.intent == Intent.BREAKDOWN else query.intent
             query = replace(query, measure=measure, intent=intent)
-        if f.has("compare") and context.earlier and not (waves or f.institutions):
-            # "ал сотқа ше?" then "салыстыр": the body before and this one, side by side
+        if f.has("difference", "compare") and len(context.subjects) == 2 and not f.institutions:
+            # "the gap between the two?", "екеуінің арасы қанша?": the two side by side
+            return replace(context, intent=Intent.COMPARE, order=context.order or "desc")
+        if f.has("compare", "total") and context.earlier and not (waves or f.institutions):
+            # "ал сотқа ше?" then "салыстыр", "а в южной столице?" then "а вместе?": the
+            # subject before and this one, side by side
             return replace(
                 context,
                 intent=Intent.COMPARE,
@@ -316,7 +335,7 @@ class Parser:
                 subjects=self.catalog.subjects[context.topic],
                 order="asc" if f.has("least") else "desc",
             )
-        if not waves and not measure and not f.has(*INTENT_CUES, "followup"):
+        if not waves and not measure and not f.has(*INTENT_CUES, "followup", "total", "difference"):
             return None
         if not waves and (not query.waves_named or f.has("latest")):
             # "and now?" after an answer about 2023: the latest wave again
