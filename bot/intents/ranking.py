@@ -61,7 +61,10 @@ def ranked_lines(answer: Answer, p: Phrases) -> list[Line]:
             "figures for the other regions were not published.",
             count,
         )
-        lines += [(), (Span(note.format(count=count)),)]
+        note = note.format(count=count)
+        if query.order == "asc":  # "which region has the fewest?": of these, not overall
+            note += " " + p.gettext("So which region of the country has the fewest is not known.")
+        lines += [(), (Span(note),)]
     if answer.omitted:
         reading = p.catalog.questionnaire.by_topic.get(query.topic or "")
         measure = query.measure or (reading.default if reading else "") or ""

@@ -242,12 +242,15 @@ def places_question(a: Asked, reading: Reading) -> Query:
     everyone = a.everyone(topic)
     ranking = Query(Intent.RANKING, topic=topic, subjects=everyone, measure=measure, order="desc")
     national = a.has("total") and not named and not a.has("region", *ORDER_CUES)
-    if reading.only_most and order == "asc" and a.has("listed"):
-        # "of the regions listed in the release, which has the fewest?": among them
+    whole_country = a.has("country", "total")
+    if reading.only_most and order == "asc" and (a.has("listed") or not whole_country):
+        # "which region has the fewest crimes?": the release lists only the regions with
+        # the most, so the fewest of those, with the note that says only they were
+        # published (the fewest in the country is not known, and the reply says so)
         return replace(ranking, order="asc")
     if reading.only_most and (order == "asc" or national):
-        # "Which region has the fewest crimes?", "how many crimes in the whole country?":
-        # the release lists only the regions with the most, so neither is known.
+        # "which region of Kazakhstan has the fewest?", "how many crimes in the whole
+        # country?": the release lists only the regions with the most, so neither is known
         lacking = "fewest" if order == "asc" else "total"
         return Query(
             Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(lacking), options=(ranking,)
