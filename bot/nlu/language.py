@@ -61,7 +61,9 @@ def detect(
             return fallback
         return "en" if latin > cyrillic else "ru" if cyrillic else fallback or "en"
     leaders = [lang for lang in LANGS if score[lang] == best]
-    if cyrillic and latin:
+    kazakh_words = sum(1 for t in tokens if t.kazakh)
+    russian_words = sum(1 for s in senses if s.langs == {"ru"})
+    if (cyrillic and latin) or (kazakh_words and russian_words):
         # Terms of one language in a sentence of another ("Police trust среди женщин?",
         # "What does the survey say about доверие к прокуратуре?", "полицияға сенім in
         # 2023"): the language most of the words are in, the first one's on a tie.
@@ -93,15 +95,22 @@ def _majority(
         if token.number is not None:
             continue
         langs = phrase_langs.get(index) or function_langs.get(index) or set(sense.langs)
-        if token.kazakh or (token.latin and KAZAKH_LATIN.intersection(token.latin)):
+        if (
+            token.kazakh
+            or (token.latin and KAZAKH_LATIN.intersection(token.latin))
+            or sense.suffix_lang == "kk"  # "пожарные-ге": a Kazakh ending on a Russian word
+        ):
             langs = {"kk"}
         elif token.latin is not None and "en" in langs:
             langs = {"en"}  # an English word, whatever its transliteration spells
         langs &= set(LANGS)
         if not langs:
             continue
+        # An English term in a Cyrillic sentence ("sample size қанша") is borrowed; an
+        # English function word ("in their area") frames the sentence: half a vote.
+        weight = 0.5 if langs == {"en"} and index not in function_langs else 1.0
         for lang in langs:
-            votes[lang] += 1 / len(langs)
+            votes[lang] += weight / len(langs)
         if first is None and len(langs) == 1:
             first = next(iter(langs))
     best = max(votes.values())
@@ -110,4 +119,8 @@ def _majority(
     leaders = [lang for lang in LANGS if votes[lang] == best]
     if len(leaders) == 1:
         return leaders[0]
+    if {"kk", "ru"} <= set(leaders) and any(t.kazakh for t in tokens):
+        # "Погрешность қанша?": Kazakh speakers use Russian terms far more often than
+        # Russian speakers use Kazakh words, so a tie with Kazakh letters in it is Kazakh
+        return "kk"
     return first if first in leaders else None

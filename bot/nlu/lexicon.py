@@ -356,7 +356,17 @@ class Lexicon:
         if self.abbreviations:
             bases = {b for b in bases if self._as_typed(b, token)}
             inflected = {b for b in inflected if self._as_typed(b, token)}
-        return self._senses(token, bases, inflected, suffix_lang, fuzzy=False)
+        sense = self._senses(token, bases, inflected, suffix_lang, fuzzy=False)
+        if self.verb_stems and not any(b in self.concepts for b in sense.bases):
+            # A form of a verb stem ("шығуға" of шық-, even where "шығу" is a word of some
+            # phrase). It names the verb's concept, but a phrase is matched by its own
+            # forms: "деп жауап бер" (an instruction) is not "деп жауап берген".
+            verbs = {v for v in map(self._verb_form, keys) if v}
+            if verbs:
+                return sense._replace(
+                    bases=sense.bases | verbs, langs=sense.langs | {"kk"}, suffix_lang="kk"
+                )
+        return sense
 
     def _as_typed(self, base: str, token: Token) -> bool:
         """False for an abbreviation the word only resembles through folding."""
@@ -427,13 +437,6 @@ class Lexicon:
                 for candidate in (stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else ""):
                     if LATIN_LANG in self.vocabulary.get(candidate, ()):
                         found.add(candidate)
-        if self.verb_stems and not any(base in self.concepts for base in found):
-            # (a stem that is only a word of some phrase, "шығу" of "жалғыз шығу", does not
-            # stop "шығуға" from being a form of the verb шық-)
-            verb = self._verb_form(key)
-            if verb:
-                found.add(verb)
-                lang = "kk"
         if not found:
             found, lang = self._loosely(key)
         return found, lang
