@@ -5,7 +5,7 @@ loaded from the store)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from bot.nlu.conditions import (
@@ -90,14 +90,24 @@ class Questionnaire:
         reading = self.by_role.get(role)
         return reading.topic if reading else None
 
-    def reads(self, topic: str | None, concept: str) -> bool:
-        """Does the topic's reading use this concept (its asked_by or rules)? "what age
-        group was surveyed" is the survey's ages: the facts rules read the age group."""
+    def reads(
+        self, topic: str | None, concept: str, holds: Callable[[Compiled], bool] | None = None
+    ) -> bool:
+        """Does the topic's reading use this concept (its asked_by or rules), in a
+        condition that holds when `holds` is given? "what age group was surveyed" is the
+        survey's ages (the facts rules read the age group); "how many respondents were
+        over 65?" is not (that condition excludes a count), so it stays a qualifier."""
         reading = self.by_topic.get(topic or "")
         if reading is None:
             return False
         conditions = [reading.asked_by, *(when for _k, _t, when in reading.rules if when)]
-        return any(concept in positive_concepts(c) for c in conditions)
+        if holds is not None:  # (what the question asks decides: the topic's asked_by)
+            conditions = [reading.asked_by]
+        for condition in conditions:
+            for part in _alternatives(condition):
+                if concept in positive_concepts(part) and (holds is None or holds(part)):
+                    return True
+        return False
 
     def role(self, topic: str | None) -> str | None:
         reading = self.by_topic.get(topic or "")
@@ -139,3 +149,10 @@ def _reading(data: Mapping[str, Any]) -> Reading:
         only_most=bool(data.get("only_most")),
         namesakes=tuple((p, c, o) for p, c, o in data.get("namesakes", ())),
     )
+
+
+def _alternatives(condition: Compiled) -> list[Compiled]:
+    """The branches of an `any` condition, or the condition itself."""
+    if condition[0] == "any":
+        return [part for inner in condition[1] for part in _alternatives(inner)]
+    return [condition]

@@ -13,8 +13,11 @@ INTENTS = (Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.OUT_OF_SCOPE)
 
 
 def claim_off_topic(a: Asked) -> Claim:
-    """ "What is the weather in Astana?": off topic, unless it names a body or a topic."""
-    if a.has("offtopic") and not (a.f.institutions or a.has_any(a.q.topic_cues)):
+    """ "What is the weather in Astana?": off topic, unless it names a body or a topic;
+    "tell me a joke about cops" always is."""
+    if a.has("entertainment") or (
+        a.has("offtopic") and not (a.f.institutions or a.has_any(a.q.topic_cues))
+    ):
         return Query(Intent.OUT_OF_SCOPE)
     return None
 

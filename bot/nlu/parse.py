@@ -181,7 +181,9 @@ class Parser:
                 u
                 for u in f.unavailable
                 if u[0] in QUALIFIERS
-                and not self.catalog.questionnaire.reads(query.topic, f"unavailable_{u[0]}/{u[1]}")
+                and not self.catalog.questionnaire.reads(
+                    query.topic, f"unavailable_{u[0]}/{u[1]}", a.holds
+                )
             ),
             None,
         )
