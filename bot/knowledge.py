@@ -998,6 +998,18 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
                 reader.problem(path, line, f"namesakes of '{topic}': unknown cue '{parts[1]}'")
                 continue
             compiled["namesakes"].append([str(p) for p in parts])
+        # What the survey did not ask about a topic, though people ask it ("why don't
+        # people trust the police?"): [condition, the lexicon's unavailable_<kind>/<id>]
+        compiled["not_asked"] = []
+        for item in entry.get("not_asked") or []:
+            lacking = str(item.get("lacking", "")) if isinstance(item, dict) else ""
+            when = item.get("when") if isinstance(item, dict) else None
+            if not lacking.startswith("unavailable_") or lacking not in concepts or when is None:
+                reader.problem(
+                    path, line, f"not_asked of '{topic}': expected when and a known lacking"
+                )
+                continue
+            compiled["not_asked"].append([condition(when, line, f"{topic} not_asked"), lacking])
         compiled_topics.append(compiled)
     for topic in topic_ids:
         if topic not in seen_topics:

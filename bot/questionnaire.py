@@ -39,6 +39,8 @@ class Reading(NamedTuple):
     glossary: str | None  # the glossary term that defines the topic
     only_most: bool  # the subjects published are those with the most (no fewest, no total)
     namesakes: tuple[tuple[str, str, str], ...]  # (place, cue, the place of that name)
+    # (condition, (kind, id)): what people ask of the topic that the survey did not ask
+    not_asked: tuple[tuple[Compiled, tuple[str, str]], ...] = ()
 
 
 class Questionnaire:
@@ -148,7 +150,18 @@ def _reading(data: Mapping[str, Any]) -> Reading:
         glossary=data.get("glossary"),
         only_most=bool(data.get("only_most")),
         namesakes=tuple((p, c, o) for p, c, o in data.get("namesakes", ())),
+        not_asked=tuple(
+            (from_json(when), _kind_and_id(lacking))
+            for when, lacking in data.get("not_asked", ())
+            if when is not None
+        ),
     )
+
+
+def _kind_and_id(concept: str) -> tuple[str, str]:
+    """ "unavailable_motive/trust_reasons" -> ("motive", "trust_reasons")."""
+    kind, _, ident = concept.partition("/")
+    return kind.removeprefix("unavailable_"), ident
 
 
 def _alternatives(condition: Compiled) -> list[Compiled]:

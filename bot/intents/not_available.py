@@ -16,7 +16,7 @@ from bot.questionnaire import BODIES, FACTS, PLACES
 KIND_ROLES = {"region": PLACES, "fact": FACTS}
 # Unpublished things that qualify a question rather than name its subject: they are
 # said after the question is read, with its nearest published figure (bot.nlu.parse).
-QUALIFIERS = ("group", "offence", "period", "condition")
+QUALIFIERS = ("group", "offence", "period", "condition", "motive")
 AGE_RANGE = "ages"  # the group of questionnaire.yaml that holds the ages surveyed
 # Answers that state no figures of their own, so nothing to refuse in them.
 UNCHECKED = frozenset(
@@ -116,6 +116,11 @@ def refusal(query: Query, p: Phrases) -> str:
         text = p.gettext(
             "The safety figures are about feeling safe alone in one's area in the "
             "daytime; there are none {name}."
+        ).format(name=name)
+    elif kind == "motive":
+        text = p.gettext(
+            "The survey asked how much people trust each body and how safe they feel, "
+            "not why they trust or distrust: there are no figures {name}."
         ).format(name=name)
     elif kind == "period":
         text = p.gettext("Figures exist only for the survey waves ({list}), not {name}.").format(

@@ -344,6 +344,9 @@ def _frame(
         i for i in about_places if clauses[i] in spoken and clauses[i] not in asking
     )
     asked = {clauses[i][0] for cue, at in features.cues.items() if cue in domain_cues for i in at}
+    # ("why don't people trust the police?": its cue is inside the phrase; a sentence of
+    # the speaker's, "I served in the police for 12 years.", tells and does not ask)
+    asked |= {clauses[i][0] for i in domain} - {clauses[i][0] for i in speaking}
     if asked:  # ("я таксую по ночам, ... сколько чувствуют себя небезопасно": not at night)
         features.unavailable = [
             found

@@ -103,6 +103,17 @@ def read_shares(a: Asked, reading: Reading) -> Claim:
 def read_bodies(a: Asked, reading: Reading) -> Claim:
     topic = reading.topic
     measure = a.q.measure(reading, a.f)
+    for when, (kind, ident) in reading.not_asked:
+        if a.holds(when):
+            # "Неге адамдар полицияға сенбейді?": not asked; the figure is offered
+            named = a.named(topic)
+            offered = Query(Intent.VALUE, topic=topic, subjects=named, measure=measure)
+            return Query(
+                Intent.NOT_AVAILABLE,
+                topic=topic,
+                lacking=Lacking(kind, ident),
+                options=(offered,) if named else (),
+            )
     named = a.named(topic)
     order = "asc" if a.has("least") else "desc"
     if a.has("change") and a.has("fall") and not a.has("rise"):
