@@ -265,11 +265,12 @@ class Analyser:
                     domain.add(index)
             if meaningful or index in glossed:
                 continue
-            if concepts or len(token.key) <= SHORT_WORD:
-                filler[index] = True  # a function word, or a letter or two of anything
-            elif lexicon.first_person(token.key):
-                filler[index] = True  # "мұғаліммін": the speaker, about themselves
+            if lexicon.first_person(token.key):
+                # "мұғаліммін", "қызмет етіп келемін": the speaker, about themselves
+                filler[index] = True
                 speaking.add(index)
+            elif concepts or len(token.key) <= SHORT_WORD:
+                filler[index] = True  # a function word, or a letter or two of anything
             else:
                 unexplained.append(index)
         _opening_joins(features, clauses)

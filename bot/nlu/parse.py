@@ -83,7 +83,7 @@ class Parser:
         # (a group of survey facts is one answer too: "sample size and age range")
         if (
             (JOINS in features.cues or CONTRAST in features.cues)
-            and query.measure not in self.catalog.derived
+            and (query.measure not in self.catalog.derived or _two_questions(features))
             and query.group is None
         ):
             query = self._joined(features, query, context, lang_hint) or query
@@ -112,6 +112,15 @@ class Parser:
             both = first.states_figures and second.states_figures and not first.also
             if joined and both and other:
                 return replace(first, also=(second,))
+            same = (first.topic, first.subjects) == (second.topic, second.subjects)
+            if joined and both and same and Intent.CHANGE in (first.intent, second.intent):
+                # "the spring 2024 figure, and how much higher than last time?": the change
+                # (which states both), up to the wave the question named
+                change = first if first.intent == Intent.CHANGE else second
+                value = second if change is first else first
+                if value.waves_named and not change.waves_named:
+                    change = replace(change, waves=value.waves, waves_named=True)
+                return replace(change, measure=change.measure or value.measure)
             # one part published, the other not ("сотқа сенім қанша, ал әскерге ше?",
             # "crimes in Astana and how many of them thefts"): the figure, then the refusal
             # (a part that only lacks a word of its own is not a part: "trust among women")
@@ -343,6 +352,13 @@ class Parser:
             # "and now?" after an answer about 2023: the latest wave again
             query = replace(query, waves=(), waves_named=False)
         return query
+
+
+def _two_questions(f: Features) -> bool:
+    """ "сотқа сенім қанша және сенбейтіндер жалпы қанша": a question word on each side
+    of the "and" (a total of two categories has one: "fully or partly, how many?")."""
+    asking = sorted(p for cue in ("how_many", "share", "which") for p in f.cues.get(cue, ()))
+    return any(asking[0] < at < asking[-1] for at in f.cues.get(JOINS, ())) if asking else False
 
 
 def period_asked(years: set[int], months: set[int], seasons: set[str]) -> str:
