@@ -16,7 +16,7 @@ from bot.questionnaire import FACTS
 if TYPE_CHECKING:
     from bot.charts import ChartSpec
 
-KINDS = ("sources", "method", "interview", "next_release", "release", "fieldwork")
+KINDS = ("sources", "method", "interview", "next_release", "release", "fieldwork", "coverage")
 # "By phone or at home?", "who does the interviews?": the method, without the sample's
 # figures, which do not answer that (a general "how was it done?" states them).
 METHODS = ("method", "interview")
@@ -30,6 +30,10 @@ def claim(a: Asked) -> Claim:
     follows_on = context is not None and context.states_figures and a.elliptical
     if follows_on and a.f.wave_words and not a.has("when", "next", "source"):
         return None  # "and in the January 2024 release?": that figure, then
+    f = a.f
+    if a.has("coverage") and not (f.institutions or f.regions or f.facts or f.reasons):
+        # "which bodies does the survey cover?": what it asks about, not their figures
+        return Query(Intent.SURVEY_INFO, info="coverage")
     if a.has("source") and not _figure_and_its_source(a):
         topic = next((r.topic for r in a.q.readings if a.holds(r.asked_by)), None)
         return Query(Intent.SURVEY_INFO, info="sources", topic=topic)
@@ -100,6 +104,8 @@ class SurveyInfo(AnswerType):
             return Message(self._method(answer, p))
         if info == "next_release":
             return Message.of(sentence(self._next_release(p)))
+        if info == "coverage":
+            return Message(self._coverage(p))
         label = p.gettext("Survey waves") if info == "fieldwork" else p.gettext("Releases")
         template = p.gettext("• {wave}: fieldwork {months}, released on {date}")
         lines: list[Line] = [heading(label)]
@@ -132,6 +138,22 @@ class SurveyInfo(AnswerType):
                 url=source.url,
             )
             lines.append((Span(text.replace(".. ", ". ")),))  # a date that ends in "г."
+        return tuple(lines)
+
+    @staticmethod
+    def _coverage(p: Phrases) -> tuple[Line, ...]:
+        """Each topic the releases have, with its subjects when there are several."""
+        lines: list[Line] = [heading(p.gettext("What the survey and the releases cover"))]
+        for topic in p.catalog.topics:
+            subjects = p.catalog.subjects.get(topic, ())
+            if len(subjects) > 1:
+                names = p.list_of(tuple(p.subject(s) for s in subjects))
+                text = p.gettext("• {topic}: {subjects}").format(
+                    topic=p.topic(topic), subjects=names
+                )
+            else:
+                text = "• " + p.topic(topic)
+            lines.append((Span(text),))
         return tuple(lines)
 
     @staticmethod

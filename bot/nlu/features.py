@@ -245,7 +245,8 @@ class Analyser:
             if not sense.phrase_bases and len(token.key) > 2:
                 features.unknown += 1
             entries = [e for base in sense.bases for e in lexicon.concepts_of(base)]
-            if token.kazakh:  # "қарағанда" (compared to) is not Russian "Караганда"
+            # "қарағанда", Latin "qaraganda" (compared to) is not Russian "Караганда"
+            if token.kazakh or (token.latin is not None and "q" in token.latin):
                 entries = [e for e in entries if e.lang == "kk" or not e.concept.startswith(PLACE)]
             concepts = {e.concept for e in entries}
             framing = {e.lang for e in entries if e.concept.startswith(FRAMING)}
@@ -523,7 +524,7 @@ def _set_aside(
         # partly", "safe enough but not completely safe" (with a contrast, and a parallel
         # word anywhere else).
         stops = set(subjects) | set(cues.get("contrast", ()))
-        run = _run(negation, before if back else after, size, stops)
+        run = _run(negation, before if back else after, size, stops, clauses)
         if not run or (not back and not contrasted):
             continue
         rest = [
@@ -549,14 +550,20 @@ def _set_aside(
                 ids.remove(ident)
 
 
-def _run(negation: int, step: Callable[[int], int], size: int, stops: set[int]) -> list[int]:
+def _run(
+    negation: int,
+    step: Callable[[int], int],
+    size: int,
+    stops: set[int],
+    clauses: list[tuple[int, int]],
+) -> list[int]:
     """Up to RUN meaningful words (or phrases) next to a negation, in the step's direction,
-    up to a contrast ("but", "а")."""
+    up to a contrast ("but", "а") or the end of its clause ("not partial, full")."""
     found: list[int] = []
     at = negation
     for _ in range(RUN):
         at = step(at)
-        if not 0 <= at < size or at in stops:
+        if not 0 <= at < size or at in stops or clauses[at] != clauses[negation]:
             break
         found.append(at)
     return sorted(found)

@@ -105,8 +105,11 @@ class Parser:
             second = self.query(tail, first if first.states_figures else context)
             # two topics ("police trust and crimes in Karaganda"), or two measures of one
             # subject ("how many trust the EIS and how many never dealt with it")
+            # (a part that asks every category of a question already holds the other's)
             other = first.topic != second.topic or (
-                first.subjects == second.subjects and first.measure != second.measure
+                first.subjects == second.subjects
+                and first.measure != second.measure
+                and not (self._every_category(first) or self._every_category(second))
             )
             joined = at in f.cues.get(JOINS, ())  # (not "not X but Y": one question)
             both = first.states_figures and second.states_figures and not first.also
@@ -135,6 +138,11 @@ class Parser:
                 ):
                     return replace(found, lacking=lacking.lacking)
         return None
+
+    def _every_category(self, query: Query) -> bool:
+        """A query for every category of a shares question ("each one, separately")."""
+        role = self.catalog.questionnaire.role(query.topic)
+        return query.measure is None and query.group is None and role == SHARES
 
     def query(self, f: Features, context: Query | None) -> Query:
         a = Asked(f, context, self.catalog)

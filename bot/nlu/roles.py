@@ -90,13 +90,15 @@ def read_facts(a: Asked, reading: Reading) -> Claim:
 
 def read_shares(a: Asked, reading: Reading) -> Claim:
     intent = Intent.CHANGE if a.has("change") else Intent.VALUE
-    measure = a.q.measure(reading, a.f)
+    # ("safe enough and completely safe, separately": the categories with their totals)
+    measure = None if a.has("separately") else a.q.measure(reading, a.f)
+    separately = a.has("separately")  # (each category, without the totals)
     return Query(
         intent,
         topic=reading.topic,
         subjects=a.catalog.sole_subject(reading.topic),
         measure=measure,
-        group=reading.default_group if measure is None else None,
+        group=reading.default_group if measure is None and not separately else None,
     )
 
 
@@ -149,6 +151,9 @@ def read_bodies(a: Asked, reading: Reading) -> Claim:
     if len(named) == 1:
         if a.has("change"):
             intent = Intent.CHANGE
+        elif a.has("separately") and not a.has("change"):
+            # "fully and partly, separately": each category, as the breakdown has them
+            return Query(Intent.BREAKDOWN, topic=topic, subjects=named)
         elif a.has("breakdown") and measure is None:
             intent = Intent.BREAKDOWN
         else:
