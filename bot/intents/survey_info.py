@@ -34,6 +34,11 @@ def claim(a: Asked) -> Claim:
     if a.has("coverage") and not (f.institutions or f.regions or f.facts or f.reasons):
         # "which bodies does the survey cover?": what it asks about, not their figures
         return Query(Intent.SURVEY_INFO, info="coverage")
+    if a.has("which") and a.has("release") and not f.years:
+        # "which release published the crime figures?", "which release is the police
+        # figure from?": the sources, for that topic
+        topic = next((r.topic for r in a.q.readings if a.holds(r.asked_by)), None)
+        return Query(Intent.SURVEY_INFO, info="sources", topic=topic)
     if a.has("source") and not _figure_and_its_source(a):
         topic = next((r.topic for r in a.q.readings if a.holds(r.asked_by)), None)
         return Query(Intent.SURVEY_INFO, info="sources", topic=topic)

@@ -186,7 +186,7 @@ class Analyser:
         for length, start, phrase in matches:
             concept = phrase.entry.concept
             end = start + length
-            if any(
+            if not concept.startswith(FRAMING) and any(
                 word == NUMBER and _claimed(start + k, tokens, senses, lexicon)
                 for k, word in enumerate(phrase.words)
             ):
