@@ -23,6 +23,8 @@ PERCENT = "%"
 YES_NO = "cue/yes_no"  # a yes-or-no tail ("... или нет?"), only at the end of a clause
 FRAMING = ("marker/", "filler/", "speaker/")
 JOINS = "either"  # the cue of "and" / "or" between two parts of a question
+CENTURY = 2000  # "23-го" is 2023: the survey has no waves before 2000
+SHORT_YEAR_NEIGHBOURS = frozenset({"cue/year", "cue/year_ending"})
 # A number this big is a count the user quotes, never an age or a span of years.
 QUOTED_COUNT = 200
 # Words after a number that make it a quoted value: "80 процентов", "5 пунктов", "18 мың".
@@ -236,6 +238,10 @@ class Analyser:
                 if token.number in YEARS:
                     features.years.append(token.number)
                     features.wave_words.append(token.text)
+                elif self._short_year(index, tokens, senses):
+                    # "осенью 23-го", "23-го года", "2023 ж." written "23 ж.": 2023
+                    features.years.append(CENTURY + token.number)
+                    features.wave_words.append(token.text)
                 elif not (
                     self._day_of_month(index, tokens, senses)
                     or _claimed(index, tokens, senses, lexicon)
@@ -286,6 +292,19 @@ class Analyser:
         if kind == "cue":
             return ident in self.domain_cues
         return kind in DOMAIN_KINDS
+
+    def _short_year(self, index: int, tokens: list[Token], senses: list[Sense]) -> bool:
+        """A year written with two digits, beside a word for a year or a season
+        (cue/year, cue/year_ending, season/...): "осенью 23-го", "24-жылы"."""
+        if (tokens[index].number or 0) + CENTURY not in YEARS or tokens[index].number > 99:
+            return False
+        near = [at for at in (index - 1, index + 1) if 0 <= at < len(senses)]
+        concepts = {
+            e.concept for at in near for b in senses[at].bases for e in self.lexicon.concepts_of(b)
+        }
+        return bool(concepts & SHORT_YEAR_NEIGHBOURS) or any(
+            c.startswith("season/") for c in concepts
+        )
 
     def _day_of_month(self, index: int, tokens: list[Token], senses: list[Sense]) -> bool:
         """ "24 January", "17 шілде": a day beside a month is part of a date."""
