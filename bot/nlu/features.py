@@ -24,6 +24,7 @@ YES_NO = "cue/yes_no"  # a yes-or-no tail ("... или нет?"), only at the en
 FRAMING = ("marker/", "filler/", "speaker/")
 JOINS = "either"  # the cue of "and" / "or" between two parts of a question
 CENTURY = 2000  # "23-го" is 2023: the survey has no waves before 2000
+MAX_SHORT_YEAR = 99
 SHORT_YEAR_NEIGHBOURS = frozenset({"cue/year", "cue/year_ending"})
 # A number this big is a count the user quotes, never an age or a span of years.
 QUOTED_COUNT = 200
@@ -296,7 +297,8 @@ class Analyser:
     def _short_year(self, index: int, tokens: list[Token], senses: list[Sense]) -> bool:
         """A year written with two digits, beside a word for a year or a season
         (cue/year, cue/year_ending, season/...): "осенью 23-го", "24-жылы"."""
-        if (tokens[index].number or 0) + CENTURY not in YEARS or tokens[index].number > 99:
+        number = tokens[index].number
+        if number is None or number > MAX_SHORT_YEAR or number + CENTURY not in YEARS:
             return False
         near = [at for at in (index - 1, index + 1) if 0 <= at < len(senses)]
         concepts = {
