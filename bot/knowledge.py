@@ -1028,6 +1028,10 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
             reader.problem(path, contrast_data[LINE], f"contrast '{name}': unknown cues {unknown}")
             continue
         contrasts[str(name)] = [str(m) for m in members]
+    denials = plan.get("denials") or []
+    if not isinstance(denials, list) or not set(map(str, denials)) <= cues:
+        reader.problem(path, plan[LINE], "denials must be a list of known cues")
+        denials = []
     headlines = []
     for entry in reader.records(path, plan.get("headlines"), "headlines"):
         intent, topic = str(entry.get("intent")), str(entry.get("topic"))
@@ -1042,4 +1046,5 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
         "topics": compiled_topics,
         "headlines": headlines,
         "contrasts": contrasts,
+        "denials": [str(d) for d in denials],
     }

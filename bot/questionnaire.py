@@ -56,6 +56,9 @@ class Questionnaire:
         self.contrasts: dict[str, str] = {
             cue: name for name, cues in data.get("contrasts", {}).items() for cue in cues
         }
+        # Answer words that deny ("сенбейтін", "disagree"): "толық сенбейтін, бірақ ішінара
+        # сенетіндер" sets the denied answer aside for the one after "but".
+        self.denials: frozenset[str] = frozenset(data.get("denials", ()))
         self.headlines: tuple[tuple[str, str], ...] = tuple(
             (h["intent"], h["topic"]) for h in data["headlines"]
         )

@@ -15,11 +15,17 @@ from tests.independent_cases import ROOT, judge, load
 FLOORS = {
     "dev1": (0.98, 0),
     "dev2": (0.98, 3),
-    "dev3": (0.97, 2),
-    "dev4": (0.97, 3),
-    # Never tuned on: scored at the start of issue 10 (80.2%, 81 wrong-figure) and at its
-    # end (93.8%, 6). A guard against going back, not the goal (>= 98%, 0): see README.
-    "heldout": (0.93, 6),
+    "dev3": (0.98, 0),
+    "dev4": (0.98, 0),
+    # Written during the third session of issue 10, each scored fresh before tuning:
+    # dev5 90.9 %, dev6 ru/en/mixed 92.6 % (kk 84.4 %), dev7 92.3 %.
+    "dev5": (0.99, 1),
+    "dev6": (0.97, 9),
+    "dev7": (0.98, 3),
+    # The first held-out slice: scored at the start of issue 10 (80.2 %, 81 wrong-figure)
+    # and at the end of its second session (93.8 %, 6); its failures were read then, so
+    # it has been tuned on since, like a dev set. The held-out slice now is heldout2.
+    "heldout": (0.98, 2),
 }
 
 

@@ -30,8 +30,6 @@ SHORT_YEAR_NEIGHBOURS = frozenset({"cue/year", "cue/year_ending"})
 QUOTED_COUNT = 200
 # Words after a number that make it a quoted value: "80 процентов", "5 пунктов", "18 мың".
 QUOTED_UNITS = frozenset({"unit/percent", "unit/points", "number/1000"})
-# Cues of answer categories: they say what is asked about a subject, not which one.
-ANSWER_WORDS = ("trust", "distrust", "agree", "disagree", "never_encountered", "undecided")
 # Cues that make a sentence a question ("how many", "which", "compare"...), as against
 # one that tells: see _told.
 QUESTION_CUES = (
@@ -122,8 +120,10 @@ class Analyser:
         lexicon: Lexicon,
         contrasts: Mapping[str, str] | None = None,
         domain_cues: frozenset[str] = frozenset(),
+        denials: frozenset[str] = frozenset(),
     ) -> None:
         self.lexicon = lexicon
+        self.denials = denials  # answer cues that deny (questionnaire.yaml)
         self.contrasts: Mapping[str, str] = contrasts or {}  # answer cue -> its group
         # Cues that ask about a topic (questionnaire.yaml): a clause with one, or with a
         # body, place, reason, fact or unpublished thing, is part of the question asked.
@@ -143,7 +143,7 @@ class Analyser:
             senses.append(sense)
         features, phrase_langs, function_langs = self._features(tokens, senses, clauses)
         lang = detect(tokens, senses, phrase_langs, function_langs, fallback=lang_hint)
-        told = _told(features, clauses)
+        told = _told(features, clauses, frozenset(self.contrasts))
         if told:
             # "Ажем айтады, бұрын сотқа ешкім сенбейтін. Сотқа қанша адам сенеді?": what
             # the speaker tells in a sentence of its own is not part of what is asked
@@ -285,7 +285,7 @@ class Analyser:
         features.speaking = frozenset(speaking)
         features.domain_at = frozenset(domain)
         _frame(features, tokens, clauses, unexplained, domain, speaking, self.domain_cues)
-        _set_aside(features, filler, spans_of, self.contrasts, clauses)
+        _set_aside(features, filler, spans_of, self.contrasts, clauses, self.denials)
         return features, phrase_langs, function_langs
 
     def _asks(self, concept: str) -> bool:
@@ -395,7 +395,9 @@ def _claimed(index: int, tokens: list[Token], senses: list[Sense], lexicon: Lexi
     return bool(units & QUOTED_UNITS)
 
 
-def _told(features: Features, clauses: list[tuple[int, int]]) -> set[int]:
+def _told(
+    features: Features, clauses: list[tuple[int, int]], answer_cues: frozenset[str]
+) -> set[int]:
     """Sentences in which the speaker only tells something (a speaker word, no question
     word), when another sentence asks about something the survey measures and names it
     itself: "I worked in the police for 15 years. How many trust the courts?"."""
@@ -404,7 +406,7 @@ def _told(features: Features, clauses: list[tuple[int, int]]) -> set[int]:
         return set()
     questions = {sentence[p] for cue in QUESTION_CUES for p in features.cues.get(cue, ())}
     # (a sentence that names what it asks about: "Сколько доверяют нам?" refers back)
-    answer_words = {p for cue in ANSWER_WORDS for p in features.cues.get(cue, ())}
+    answer_words = {p for cue in answer_cues for p in features.cues.get(cue, ())}
     named = {sentence[p] for p, _ident in features.named_at}
     named |= {sentence[i] for i in features.domain_at if i not in answer_words}
     asking = questions & named
@@ -433,6 +435,7 @@ def _set_aside(
     spans: dict[int, tuple[int, int]],
     alternatives: Mapping[str, str],
     clauses: list[tuple[int, int]],
+    denials: frozenset[str] = frozenset(),
 ) -> None:
     """Subjects and answers a question sets aside: "apart from the fire service",
     "өрт сөндірушілерден басқа"; "not the police but the courts", "полицияға емес, сотқа",
@@ -511,7 +514,8 @@ def _set_aside(
     # a negated answer, then a contrast and another answer of the same subject: the one
     # after the contrast is asked. (A subject after the contrast is another question:
     # "полицияға сенбейді, бірақ сотқа сенеді".)
-    denying = negations | set(cues.get("distrust", ())) | set(cues.get("disagree", ()))
+    denying = negations | {p for cue in denials for p in cues.get(cue, ())}
+    sides = {alternatives[cue] for cue in denials if cue in alternatives}
     for contrast in cues.get("contrast", ()):
         if before(contrast) < 0:
             continue
@@ -535,6 +539,14 @@ def _set_aside(
         # A subject next to it, when another subject is named: "не полиции, а судам", "not
         # the fire service, the police", "полицияға емес, сотқа".
         negated = subjects.get(before(negation) if back else after(negation))
+        if negated is not None and back:
+            # "Тек Алматы мен Астананы емес, барлық алты өңір": not only these, all of them
+            at = before(negation)
+            while at in subjects or at in joins or at in nouns:
+                at = before(at)
+            if at in cues.get("only", ()):
+                dropped.add(negation)
+                continue
         others = set(subjects.values()) - {negated} - set(features.excluded)
         # ("Алматы облысы емес, қаланың өзінде": a place set aside for its namesake)
         if negated is not None and (others or negated in features.regions):
@@ -546,7 +558,13 @@ def _set_aside(
         # word anywhere else).
         stops = set(subjects) | set(cues.get("contrast", ()))
         run = _run(negation, before if back else after, size, stops, clauses)
-        if not run or (not back and not contrasted):
+        # ("not partial, full": an answer of the same kind in a later clause contrasts;
+        # not for the side of an answer: "не согласен, что можно доверять" denies)
+        kinds = answers.get(run[0], set()) - sides if run else set()
+        later = bool(kinds) and any(
+            clauses[p] > clauses[run[-1]] and answers[p] & kinds for p in answers
+        )
+        if not run or (not back and not contrasted and not later):
             continue
         rest = [
             p

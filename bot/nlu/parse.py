@@ -51,7 +51,9 @@ class Parser:
         self.lexicon = lexicon
         self.catalog = catalog
         questionnaire = catalog.questionnaire
-        self.analyser = Analyser(lexicon, questionnaire.contrasts, questionnaire.domain_cues)
+        self.analyser = Analyser(
+            lexicon, questionnaire.contrasts, questionnaire.domain_cues, questionnaire.denials
+        )
 
     def parse(
         self, text: str, context: Query | None = None, lang_hint: str | None = None
@@ -116,6 +118,17 @@ class Parser:
             if joined and both and other:
                 return replace(first, also=(second,))
             same = (first.topic, first.subjects) == (second.topic, second.subjects)
+            if (
+                same
+                and first.intent == second.intent == Intent.VALUE
+                and first.measure == second.measure
+                and first.waves_named
+                and second.waves_named
+                and first.waves != second.waves
+            ):
+                # "2024 көктемде қанша болды, ал 2023 жылы ше?": the two waves, the change
+                waves = tuple(sorted({*first.waves, *second.waves}))
+                return replace(first, intent=Intent.CHANGE, waves=waves)
             if joined and both and same and Intent.CHANGE in (first.intent, second.intent):
                 # "the spring 2024 figure, and how much higher than last time?": the change
                 # (which states both), up to the wave the question named
