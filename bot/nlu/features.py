@@ -10,8 +10,15 @@ from collections.abc import Callable, Mapping
 
 from bot.memo import Memo
 from bot.nlu.language import detect
-from bot.nlu.lexicon import Lexicon, Sense
-from bot.nlu.normalize import NUMBER, YEAR, Token, clauses_of_clean, tokens_of_clean
+from bot.nlu.lexicon import AS_WRITTEN, Lexicon, Sense
+from bot.nlu.normalize import (
+    NUMBER,
+    YEAR,
+    Token,
+    clauses_of_clean,
+    kazakh_latin_key,
+    tokens_of_clean,
+)
 
 YEARS = range(1990, 2101)
 YEAR_KEY, NUMBER_KEY = frozenset({YEAR}), frozenset({NUMBER})
@@ -25,6 +32,7 @@ FRAMING = ("marker/", "filler/", "speaker/")
 JOINS = "either"  # the cue of "and" / "or" between two parts of a question
 CENTURY = 2000  # "23-го" is 2023: the survey has no waves before 2000
 MAX_SHORT_YEAR = 99
+MONTHS = 12
 SHORT_YEAR_NEIGHBOURS = frozenset({"cue/year", "cue/year_ending"})
 # A number this big is a count the user quotes, never an age or a span of years.
 QUOTED_COUNT = 200
@@ -179,7 +187,8 @@ class Analyser:
                 for phrase in lexicon.phrases_from(base):
                     end = start + len(phrase.words)
                     if end <= len(keys) and all(
-                        word in keys[start + k] for k, word in enumerate(phrase.words)
+                        _fits(word, keys[start + k], tokens[start + k])
+                        for k, word in enumerate(phrase.words)
                     ):
                         matches.append((len(phrase.words), start, phrase))
         # Sorted in full, so that which of two phrases on the same words wins does not
@@ -238,6 +247,12 @@ class Analyser:
             if token.number is not None:
                 if token.number in YEARS:
                     features.years.append(token.number)
+                    features.wave_words.append(token.text)
+                elif (
+                    index > 0 and tokens[index - 1].number in YEARS and 1 <= token.number <= MONTHS
+                ):
+                    # "2024-04", "wave 2023-10": the month of the year before it
+                    features.months.add(token.number)
                     features.wave_words.append(token.text)
                 elif self._short_year(index, tokens, senses):
                     # "осенью 23-го", "23-го года", "2023 ж." written "23 ж.": 2023
@@ -413,6 +428,14 @@ def _told(
     if not asking:
         return set()
     return {sentence[i] for i in features.speaking} - questions
+
+
+def _fits(word: str, keys: frozenset[str], token: Token) -> bool:
+    """A phrase word fits a question word: any of its readings, or for a word marked
+    as written ("жаз!") the word itself (bot.nlu.lexicon.AS_WRITTEN)."""
+    if word.endswith(AS_WRITTEN):
+        return word[:-1] in (token.key, token.latin, kazakh_latin_key(token.latin or ""))
+    return word in keys
 
 
 def _opening_joins(features: Features, clauses: list[tuple[int, int]]) -> None:

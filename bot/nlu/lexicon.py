@@ -33,7 +33,9 @@ VOICELESS = frozenset("кпстфхцчшщ")
 VOICED = frozenset("бвгджз")
 SONORANT = frozenset("лмнр")
 LATIN_LANG = "en"
+AS_WRITTEN = "!"  # a phrase form ending so: its last word must be typed as written
 VOICING = {"к": "г", "п": "б"}  # folded: қ/к -> ғ/г, п -> б
+INTENTION = "к"  # folded: -мақ/-мек after the stem is the intention, not -ма- + ending
 MAX_VERB_STEM = 12  # letters: no Kazakh verb stem the lexicon lists is longer
 FIRST_PERSON_WORD = 6  # letters: "бармын" and longer (shorter words end so by chance)
 VERB_MORPHEMES = 6  # endings after a verb stem: көрсет-іп-бер-ің-із-ші is fewer
@@ -279,12 +281,20 @@ class Lexicon:
             if stem[-1] in VOICING:  # before a vowel қ, к, п voice: шық- -> шығуға
                 self.verb_stems.setdefault(stem[:-1] + VOICING[stem[-1]], stem)
         prefix = form.endswith("*")
-        words = split_form(form[:-1] if prefix else form)
+        as_written = form.endswith(AS_WRITTEN) and " " in form.strip()
+        words = split_form(form[:-1] if prefix or as_written else form)
         if not words:
             return
         if prefix:
             words[-1] += "*"
         bases = tuple(self.base_of(word, entry.lang) for word in words)
+        if as_written:
+            # "деп жаз!": the phrase's last word only as written (the imperative), not in
+            # its other forms ("деп жазды", she wrote that: a claim, not an instruction)
+            for base in bases:
+                self._register(base, entry.lang)
+            self.phrases[bases[0]].append(Phrase((*bases[:-1], bases[-1] + AS_WRITTEN), entry))
+            return
         for base in bases:
             self._register(base, entry.lang)
         if len(words) == 1 and not prefix and _is_abbreviation(form):
@@ -464,8 +474,11 @@ class Lexicon:
                     break
             else:
                 break
-        if any(rest.startswith(text) for text in self._morphemes("negation")):
-            return False
+        if any(
+            rest.startswith(text) and rest[len(text) : len(text) + 1] != INTENTION
+            for text in self._morphemes("negation")
+        ):
+            return False  # (but "сұра-мақ", the intention, is no negation)
         return self._segments(rest, VERB_MORPHEMES)
 
     def _segments(self, rest: str, budget: int) -> bool:

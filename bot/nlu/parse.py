@@ -83,12 +83,14 @@ class Parser:
         # "X or Y" of one question's categories is their total (the query has it); only
         # a question on two topics is split ("police trust and crimes in Karaganda").
         # (a group of survey facts is one answer too: "sample size and age range")
-        if (
-            (JOINS in features.cues or CONTRAST in features.cues)
-            and (query.measure not in self.catalog.derived or _two_questions(features))
-            and query.group is None
+        if (JOINS in features.cues or CONTRAST in features.cues) and (
+            query.measure not in self.catalog.derived or _two_questions(features)
         ):
-            query = self._joined(features, query, context, lang_hint) or query
+            joined = self._joined(features, query, context, lang_hint)
+            # (a group of survey facts is one answer: "sample size and age range"; a part
+            # on another topic is not: "% who trust the police and how many households")
+            if joined is not None and (query.group is None or joined.topic != query.topic):
+                query = joined
         return Parsed(query, lang, tuple(features.unexplained))
 
     def _joined(
@@ -191,6 +193,9 @@ class Parser:
             query = replace(query, waves=tuple(waves), waves_named=True)
             if len(query.waves) > 1 and query.intent in (Intent.VALUE, Intent.BREAKDOWN):
                 query = replace(query, intent=Intent.CHANGE)
+            elif query.intent == Intent.VALUE and f.has("compare") and len(query.subjects) == 1:
+                # "is trust in the police lower than in 2023?": now against that wave
+                query = replace(query, intent=Intent.CHANGE)
         return self._accounted(a, not_available.refuse(query, self.catalog))
 
     def _accounted(self, a: Asked, query: Query) -> Query:
@@ -217,6 +222,10 @@ class Parser:
             ),
             None,
         )
+        if qualifier is not None and offered and JOINS in f.cues and f.has("total"):
+            # "trust among women and overall": the overall figure, and that the part
+            # about women was not published
+            return replace(query, lacking=Lacking(*qualifier))
         if qualifier is not None:
             return Query(
                 Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(*qualifier), options=offered
@@ -320,6 +329,10 @@ class Parser:
             if other:  # "а в области?" after Almaty city: Almaty region
                 return replace(context, subjects=other)
         query = context
+        if f.excluded and set(f.excluded) & set(context.subjects) and len(context.subjects) > 2:
+            # "а если без пожарных?" after a ranking: the same, without them
+            kept = tuple(s for s in context.subjects if s not in f.excluded)
+            return replace(context, subjects=kept)
         measure = None
         if context.topic == bodies:
             measure = q.measure(q.by_role[BODIES], f)
