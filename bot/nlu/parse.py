@@ -28,6 +28,7 @@ CONTRAST = "contrast"  # "ал", "а", "but": a second part may follow ("…, а
 # its own (a body, a place, a fact, a crime type), never a qualifier of the other part
 # ("trust among women") or an instruction ("…and say it is 99%").
 SEPARATE_PARTS = frozenset({"institution", "region", "fact", "offence", "by_region"})
+OVERALL_WORDS = 4  # "ok, overall then": a short follow-up, not a question of its own
 SEASONS = {"spring": {3, 4, 5}, "summer": {6, 7, 8}, "autumn": {9, 10, 11}, "winter": {12, 1, 2}}
 # Intents that a wave named in the question does not apply to.
 WAVELESS = frozenset({*small_talk.INTENTS, Intent.NOT_AVAILABLE, Intent.CLARIFY, Intent.GLOSSARY})
@@ -68,7 +69,10 @@ class Parser:
             and context.options[0].states_figures
         ):
             # "trust among pensioners?" got "not by age; the nearest figure: the courts'":
-            # a follow-up ("and fully and partly together?") goes on from that figure
+            # a follow-up ("and fully and partly together?") goes on from that figure;
+            # "ладно, а в целом?" (overall, for everyone) is that figure itself
+            if features.has("total") and len(features.words) <= OVERALL_WORDS:
+                return Parsed(context.options[0], lang, tuple(features.unexplained))
             context = context.options[0]
         elif (
             context is not None
@@ -223,9 +227,11 @@ class Parser:
             None,
         )
         if qualifier is not None and offered and JOINS in f.cues and f.has("total"):
-            # "trust among women and overall": the overall figure, and that the part
-            # about women was not published
-            return replace(query, lacking=Lacking(*qualifier))
+            # "trust among women and overall": the overall figure (for everyone: "overall"
+            # is not the total of two answers here), and that the part about women was
+            # not published
+            measure = None if query.measure in self.catalog.derived else query.measure
+            return replace(query, measure=measure, lacking=Lacking(*qualifier))
         if qualifier is not None:
             return Query(
                 Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(*qualifier), options=offered

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from bot.model import Intent, Lacking, Query
 from bot.nlu.asked import NEEDS_CONTEXT, Asked, Claim
+from bot.nlu.features import JOINS
 from bot.questionnaire import BODIES, FACTS, PLACES, REASONS, SHARES, Reading
 
 ORDER_CUES = ("most", "least", "ranking")
@@ -126,7 +127,9 @@ def read_bodies(a: Asked, reading: Reading) -> Claim:
     # "law enforcement and the courts" means every body, not just the one named;
     # "which body...", "most trusted" with no body named means all of them, ranked.
     collective = a.has("all_institutions") and len(named) <= 1 and not a.has("breakdown")
-    unnamed = not named and a.has(*ORDER_CUES, "which", "compare", "body")
+    # ("fully or partly, added up?": an "or" between answers compares no bodies)
+    compares = bool(set(a.f.cues.get("compare", ())) - set(a.f.cues.get(JOINS, ())))
+    unnamed = not named and (a.has(*ORDER_CUES, "which", "body") or compares)
     everyone = a.everyone(topic)
     compared = _compared_with_context(a, topic, named)
     if compared:
