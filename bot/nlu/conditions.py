@@ -121,8 +121,9 @@ def holds(condition: Compiled, facts: Facts, signals: Mapping[str, Compiled]) ->
     if kind == "near":
         _kind, cue, targets, before, after = condition
         spots = [spot for target in targets for spot in facts.cues.get(target, ())]
+        # (at the same word too: one phrase of both, "немесе ішінара" = "or partly")
         return any(
-            0 < spot - at <= before or 0 < at - spot <= after
+            0 <= spot - at <= before or 0 <= at - spot <= after
             for at in facts.cues.get(cue, ())
             for spot in spots
         )

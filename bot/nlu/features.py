@@ -245,7 +245,9 @@ class Analyser:
             if index in covered:
                 continue
             if token.number is not None:
-                if token.number in YEARS:
+                if token.number in YEARS and index - 1 in features.cues.get("neg", ()):
+                    filler[index] = True  # "не 2024 год, а предыдущий опрос": set aside
+                elif token.number in YEARS:
                     features.years.append(token.number)
                     features.wave_words.append(token.text)
                 elif (

@@ -103,7 +103,9 @@ class Parser:
         """A question on two topics joined by "and" ("police trust and crimes in Karaganda",
         "сколько доверяют пожарным и сколько домохозяйств в выборке"): each part is read
         on its own, and both are answered, when each names figures of its own topic."""
-        for at in sorted({*f.cues.get(JOINS, ()), *f.cues.get(CONTRAST, ())}):
+        # (the last "and" first: "how many trust the police, fully or partially, and how
+        # many never encountered it?" is split at the "and", not inside the total)
+        for at in sorted({*f.cues.get(JOINS, ()), *f.cues.get(CONTRAST, ())}, reverse=True):
             parts = [" ".join(f.words[:at]), " ".join(f.words[at + 1 :])]
             if not all(parts):
                 continue

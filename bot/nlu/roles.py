@@ -92,7 +92,8 @@ def read_facts(a: Asked, reading: Reading) -> Claim:
 def read_shares(a: Asked, reading: Reading) -> Claim:
     intent = Intent.CHANGE if a.has("change") else Intent.VALUE
     # ("safe enough and completely safe, separately": the categories with their totals)
-    measure = None if a.has("separately") else a.q.measure(reading, a.f)
+    # ("the full safety breakdown": every category, with the totals)
+    measure = None if a.has("separately", "breakdown") else a.q.measure(reading, a.f)
     separately = a.has("separately")  # (each category, without the totals)
     return Query(
         intent,
@@ -249,7 +250,11 @@ def places_question(a: Asked, reading: Reading) -> Query:
     topic, measure = reading.topic, reading.default
     if a.has("change"):  # one release of counts: there is no trend to show
         return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("change"))
-    named = _by_kind(a, reading, a.named(topic)) or namesake(a, reading, tuple(a.f.excluded))
+    named = a.named(topic)
+    # ("не Алматы город, а Алматинская область": a place set aside already chose)
+    named = (named if a.f.excluded else _by_kind(a, reading, named)) or namesake(
+        a, reading, tuple(a.f.excluded)
+    )
     compared = _compared_with_context(a, topic, named)
     if compared:
         return Query(Intent.COMPARE, topic=topic, subjects=compared, measure=measure, order="desc")
