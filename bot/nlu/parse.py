@@ -199,7 +199,12 @@ class Parser:
             query = replace(query, waves=tuple(waves), waves_named=True)
             if len(query.waves) > 1 and query.intent in (Intent.VALUE, Intent.BREAKDOWN):
                 query = replace(query, intent=Intent.CHANGE)
-            elif query.intent == Intent.VALUE and f.has("compare") and len(query.subjects) == 1:
+            elif (
+                query.intent == Intent.VALUE
+                and f.has("compare")
+                and f.has("most", "least")
+                and len(query.subjects) == 1
+            ):
                 # "is trust in the police lower than in 2023?": now against that wave
                 query = replace(query, intent=Intent.CHANGE)
         return self._accounted(a, not_available.refuse(query, self.catalog))

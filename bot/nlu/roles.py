@@ -94,7 +94,7 @@ def read_shares(a: Asked, reading: Reading) -> Claim:
     # ("safe enough and completely safe, separately": the categories with their totals)
     # ("the full safety breakdown": every category, with the totals)
     measure = None if a.has("separately", "breakdown") else a.q.measure(reading, a.f)
-    separately = a.has("separately")  # (each category, without the totals)
+    separately = a.has("separately", "breakdown")  # (each category, without the totals)
     return Query(
         intent,
         topic=reading.topic,
@@ -130,7 +130,9 @@ def read_bodies(a: Asked, reading: Reading) -> Claim:
     collective = a.has("all_institutions") and len(named) <= 1 and not a.has("breakdown")
     # ("fully or partly, added up?": an "or" between answers compares no bodies)
     compares = bool(set(a.f.cues.get("compare", ())) - set(a.f.cues.get(JOINS, ())))
-    unnamed = not named and (a.has(*ORDER_CUES, "which", "body") or compares)
+    unnamed = not named and (a.has(*ORDER_CUES, "which") or compares)
+    if not named and a.has("body") and not unnamed and not a.has("change"):
+        return which_body(a, measure)  # "сколько доверяют службе?": which one?
     everyone = a.everyone(topic)
     compared = _compared_with_context(a, topic, named)
     if compared:
