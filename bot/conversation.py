@@ -59,6 +59,7 @@ def query_from_data(data: Any) -> Query | None:
         fields["intent"] = Intent(fields["intent"])
         fields["subjects"] = tuple(fields.get("subjects") or ())
         fields["waves"] = tuple(fields.get("waves") or ())
+        fields["earlier"] = tuple(fields.get("earlier") or ())
         lacking = fields.get("lacking")
         fields["lacking"] = Lacking(**lacking) if isinstance(lacking, dict) else None
         for key in ("options", "also"):

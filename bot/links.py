@@ -2,7 +2,8 @@
 
 Telegram allows A-Z a-z 0-9 _ - in a start payload. Our ids are lowercase with
 underscores, so a capital letter can open each field: I(intent, its answer type's
-code) T(topic) S(subjects, '-'-separated) M(measure) W(waves the question named, as
+code) T(topic) S(subjects, '-'-separated) X(every subject of the topic but these, for a
+ranking "except the fire service and the prosecutors") M(measure) W(waves the question named, as
 yymm) P(waves pinned for a question that named none: the previous wave may still be
 added as context) O(order) D(what of the topic: the survey_info kind, the glossary
 term or the fact group). Every link is pinned to its wave, so the same figures show
@@ -20,8 +21,8 @@ from bot.model import Intent, Query
 MAX_PAYLOAD = 64
 CODES = {intent: answer.code for intent, answer in ANSWERS.items() if answer.code}
 INTENTS = {code: intent for intent, code in CODES.items()}
-_FIELD = re.compile(r"([ITSMWPOD])([a-z0-9_-]*)")
-_PAYLOAD = re.compile(r"^(?:[ITSMWPOD][a-z0-9_-]*)+$")
+_FIELD = re.compile(r"([ITSXMWPOD])([a-z0-9_-]*)")
+_PAYLOAD = re.compile(r"^(?:[ITSXMWPOD][a-z0-9_-]*)+$")
 
 
 def encode(query: Query, catalog: Catalog) -> str | None:
@@ -37,7 +38,11 @@ def encode(query: Query, catalog: Catalog) -> str | None:
     if query.topic:
         fields.append(f"T{query.topic}")
     if query.subjects and not _everyone(query, catalog):  # the default: links stay short
-        fields.append("S" + "-".join(query.subjects))
+        left_out = _left_out(query, catalog)
+        if left_out:
+            fields.append("X" + "-".join(left_out))
+        else:
+            fields.append("S" + "-".join(query.subjects))
     if query.measure:
         fields.append(f"M{query.measure}")
     if waves:
@@ -50,6 +55,18 @@ def encode(query: Query, catalog: Catalog) -> str | None:
         fields.append(f"D{facet}")
     payload = "".join(fields)
     return payload if len(payload) <= MAX_PAYLOAD else None
+
+
+def _left_out(query: Query, catalog: Catalog) -> tuple[str, ...]:
+    """For a ranking or change of most of a topic's subjects, those left out."""
+    subjects = catalog.subjects.get(query.topic or "", ())
+    ranked = query.intent in (Intent.RANKING, Intent.CHANGE)
+    if not ranked or not set(query.subjects) < set(subjects):
+        return ()
+    if tuple(s for s in subjects if s in query.subjects) != tuple(query.subjects):
+        return ()  # (an order of its own: kept as listed)
+    left = tuple(s for s in subjects if s not in query.subjects)
+    return left if len(left) < len(query.subjects) else ()
 
 
 def _everyone(query: Query, catalog: Catalog) -> bool:
@@ -84,8 +101,15 @@ def decode(payload: str, catalog: Catalog) -> Query | None:
         return None
     subjects: tuple[str, ...] = ()
     own = catalog.subjects.get(topic or "", ())
+    if "S" in fields and "X" in fields:
+        return None
     if "S" in fields:
         subjects = tuple(fields["S"].split("-"))
+    elif "X" in fields:
+        left_out = set(fields["X"].split("-"))
+        if not left_out <= set(own) or intent not in (Intent.RANKING, Intent.CHANGE):
+            return None
+        subjects = tuple(s for s in own if s not in left_out)
     elif (intent in (Intent.RANKING, Intent.CHANGE) and len(own) > 1) or len(own) == 1:
         subjects = own
     allowed = {s for members in catalog.subjects.values() for s in members}

@@ -97,3 +97,15 @@ def test_links_shared_before_open_the_same_figures(engine, shared):
 def test_the_shared_links_cover_every_answer_type_with_figures():
     codes = {item["payload"][1] for item in _shared()}
     assert codes >= {"v", "b", "c", "k", "r", "f", "i"}, codes
+
+
+def test_a_ranking_of_all_but_a_few_links_by_those_left_out(engine):
+    # "except the fire service and the prosecutors": six subject ids would not fit in 64
+    # characters; the two left out do, and the link replays the same four
+    reply = engine.ask("Өрт қызметі мен прокуратураны қоспағанда, қай органға сенім ең жоғары?")
+    assert reply.payload is not None and "X" in reply.payload
+    decoded = engine.decode(reply.payload)
+    assert decoded is not None
+    assert set(decoded.subjects) == set(reply.query.subjects)
+    assert {"fire_service", "prosecutor"}.isdisjoint(decoded.subjects)
+    assert engine.decode(reply.payload.replace("X", "S", 1) + "Xpolice") is None

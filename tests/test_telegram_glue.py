@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.conversation import query_from_data, query_to_data
@@ -50,6 +52,18 @@ def test_conversation_context_survives_serialisation(replies):
     for reply in replies:
         data = query_to_data(reply.query)
         assert query_from_data(data) == reply.query
+
+
+def test_a_context_with_the_answer_before_survives_json(engine):
+    # "ал сотқа ше?" after the prosecutor's office keeps the body before (for a bare
+    # "салыстыр"); through the JSON of the chat state it must come back hashable
+    first = engine.ask("Прокуратураға сенім қанша?")
+    second = engine.ask("ал сотқа ше?", context=first.query)
+    assert second.query.earlier == ("prosecutor",)
+    stored = query_from_data(json.loads(json.dumps(query_to_data(second.query))))
+    assert stored == second.query and hash(stored) == hash(second.query)
+    compared = engine.ask("салыстыр", context=stored)
+    assert {f.subject for f in compared.figures} == {"prosecutor", "courts"}
 
 
 @pytest.mark.parametrize(
