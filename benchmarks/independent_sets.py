@@ -53,7 +53,12 @@ def _cases_module():
 cases_module = _cases_module()
 ROOT, judge, load = cases_module.ROOT, cases_module.judge, cases_module.load
 
-SETS = ("dev1", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "heldout", "heldout2", "heldout3")
+SETS = (
+    *(f"dev{n}" for n in range(1, 9)),
+    "heldout",
+    "heldout2",
+    "heldout3",
+)
 
 
 def main() -> None:
