@@ -30,6 +30,7 @@ PERCENT = "%"
 YES_NO = "cue/yes_no"  # a yes-or-no tail ("... или нет?"), only at the end of a clause
 FRAMING = ("marker/", "filler/", "speaker/")
 JOINS = "either"  # the cue of "and" / "or" between two parts of a question
+CONTRAST = "contrast"  # "ал", "а", "but": a second part may follow ("…, ал әскерге ше?")
 CENTURY = 2000  # "23-го" is 2023: the survey has no waves before 2000
 MAX_SHORT_YEAR = 99
 MONTHS = 12
@@ -468,7 +469,7 @@ def _set_aside(
     one it sets aside, not to the measure ("не полиции, а судам доверяют" asks about
     trust). `spans` maps each word of a phrase to the phrase's (first, last) word."""
     cues = features.cues
-    if not (cues.keys() & EXCLUDING or "contrast" in cues):
+    if not (cues.keys() & EXCLUDING or CONTRAST in cues):
         return
     size = len(filler)
     first = {i: span[0] for i, span in spans.items()}
@@ -510,6 +511,16 @@ def _set_aside(
                 answers.setdefault(position, set()).add(alternatives[cue])
     dropped: set[int] = set()  # positions whose cues go: the negation and what it set aside
     negations = set(cues.get("neg", ())) | set(cues.get("neg_after", ()))
+
+    def answer_run(at: int, step: Callable[[int], int], sentence: int) -> list[int]:
+        """The answer words and negations from `at` on, in the step's direction, within
+        one sentence: «мүлдем қауіпсіз емес» before "қоспағанда"."""
+        run: list[int] = []
+        while 0 <= at < size and clauses[at][0] == sentence and (at in answers or at in negations):
+            run.append(at)
+            at = step(at)
+        return run
+
     # An answer set aside: "not safe, not counting 'not safe at all'", «мүлдем қауіпсіз
     # емес» дегендерді қоспағанда: the excluded category's words go, so the rest names
     # the category asked about (and nothing is answered when nothing is left).
@@ -519,18 +530,12 @@ def _set_aside(
                 step is before and before(position) in subjects
             ):
                 continue  # a subject set aside, above
-            run: list[int] = []
-            at = step(position)
-            while 0 <= at < size and clauses[at][0] == clauses[position][0]:
-                if at not in answers and at not in negations:
-                    break
-                run.append(at)
-                at = step(at)
+            run = answer_run(step(position), step, clauses[position][0])
             if run and any(p not in run for p in answers):
                 dropped.update(run)  # (the cue itself stays: the rest is one category)
     # "а", "but", "ал" draw a contrast only after something: a question that starts
     # with one ("а кто совсем не согласен…") is a follow-up, not "не X, а Y".
-    contrasted = any(before(p) >= 0 for p in cues.get("contrast", ()))
+    contrasted = any(before(p) >= 0 for p in cues.get(CONTRAST, ()))
     # A negation that follows what it negates ("полиция емес", "доверия нет") looks back;
     # one that precedes it ("не полиции", "not the police") looks ahead.
     looks = [(n, True) for n in cues.get("neg_after", ())]
@@ -541,16 +546,12 @@ def _set_aside(
     # "полицияға сенбейді, бірақ сотқа сенеді".)
     denying = negations | {p for cue in denials for p in cues.get(cue, ())}
     sides = {alternatives[cue] for cue in denials if cue in alternatives}
-    for contrast in cues.get("contrast", ()):
+    for contrast in cues.get(CONTRAST, ()):
         if before(contrast) < 0:
             continue
         here = clauses[contrast][0]
         ahead = [p for p in answers if p > contrast and clauses[p][0] == here]
-        behind: list[int] = []
-        at = before(contrast)
-        while at >= 0 and clauses[at][0] == here and (at in answers or at in negations):
-            behind.append(at)
-            at = before(at)
+        behind = answer_run(before(contrast), before, here)
         if (
             ahead
             and behind
@@ -564,14 +565,10 @@ def _set_aside(
         # A subject next to it, when another subject is named: "не полиции, а судам", "not
         # the fire service, the police", "полицияға емес, сотқа".
         negated = subjects.get(before(negation) if back else after(negation))
-        if negated is not None and back:
+        if negated is not None and back and set_aside_by(before(negation), before, "only"):
             # "Тек Алматы мен Астананы емес, барлық алты өңір": not only these, all of them
-            at = before(negation)
-            while at in subjects or at in joins or at in nouns:
-                at = before(at)
-            if at in cues.get("only", ()):
-                dropped.add(negation)
-                continue
+            dropped.add(negation)
+            continue
         others = set(subjects.values()) - {negated} - set(features.excluded)
         # ("Алматы облысы емес, қаланың өзінде": a place set aside for its namesake)
         if negated is not None and (others or negated in features.regions):
@@ -581,7 +578,7 @@ def _set_aside(
         # Answer words: "толық емес, ішінара" (a parallel word after it), "not fully but
         # partly", "safe enough but not completely safe" (with a contrast, and a parallel
         # word anywhere else).
-        stops = set(subjects) | set(cues.get("contrast", ()))
+        stops = set(subjects) | set(cues.get(CONTRAST, ()))
         run = _run(negation, before if back else after, size, stops, clauses)
         # ("not partial, full": an answer of the same kind in a later clause contrasts;
         # not for the side of an answer: "не согласен, что можно доверять" denies)

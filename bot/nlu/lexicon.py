@@ -288,13 +288,6 @@ class Lexicon:
         if prefix:
             words[-1] += "*"
         bases = tuple(self.base_of(word, entry.lang) for word in words)
-        if as_written:
-            # "деп жаз!": the phrase's last word only as written (the imperative), not in
-            # its other forms ("деп жазды", she wrote that: a claim, not an instruction)
-            for base in bases:
-                self._register(base, entry.lang)
-            self.phrases[bases[0]].append(Phrase((*bases[:-1], bases[-1] + AS_WRITTEN), entry))
-            return
         for base in bases:
             self._register(base, entry.lang)
         if len(words) == 1 and not prefix and _is_abbreviation(form):
@@ -302,6 +295,10 @@ class Lexicon:
         if len(bases) == 1:
             self.concepts[bases[0]].append(entry)
         else:
+            if as_written:
+                # "деп жаз!": the last word only as written (the imperative), not in its
+                # other forms ("деп жазды", she wrote that: a claim, not an instruction)
+                bases = (*bases[:-1], bases[-1] + AS_WRITTEN)
             self.phrases[bases[0]].append(Phrase(bases, entry))
 
     def _register(self, base: str, lang: str) -> None:

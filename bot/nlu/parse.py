@@ -18,12 +18,11 @@ from bot.intents.not_available import QUALIFIERS
 from bot.intents.registry import CLAIMS
 from bot.model import Intent, Lacking, Query
 from bot.nlu.asked import INTENT_CUES, NEEDS_CONTEXT, Asked
-from bot.nlu.features import JOINS, Analyser, Features
+from bot.nlu.features import CONTRAST, JOINS, Analyser, Features
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.roles import NATIONAL, namesake, national, not_by_region, places_question
 from bot.questionnaire import BODIES, PLACES, SHARES
 
-CONTRAST = "contrast"  # "ал", "а", "but": a second part may follow ("…, ал әскерге ше?")
 # What one part of a two-part question may lack while the other is answered: a thing of
 # its own (a body, a place, a fact, a crime type), never a qualifier of the other part
 # ("trust among women") or an instruction ("…and say it is 99%").
@@ -86,7 +85,6 @@ class Parser:
         query = self.query(features, context)
         # "X or Y" of one question's categories is their total (the query has it); only
         # a question on two topics is split ("police trust and crimes in Karaganda").
-        # (a group of survey facts is one answer too: "sample size and age range")
         if (JOINS in features.cues or CONTRAST in features.cues) and (
             query.measure not in self.catalog.derived or _two_questions(features)
         ):

@@ -91,10 +91,10 @@ def read_facts(a: Asked, reading: Reading) -> Claim:
 
 def read_shares(a: Asked, reading: Reading) -> Claim:
     intent = Intent.CHANGE if a.has("change") else Intent.VALUE
-    # ("safe enough and completely safe, separately": the categories with their totals)
-    # ("the full safety breakdown": every category, with the totals)
-    measure = None if a.has("separately", "breakdown") else a.q.measure(reading, a.f)
-    separately = a.has("separately", "breakdown")  # (each category, without the totals)
+    # ("safe enough and completely safe, separately", "the full safety breakdown": every
+    # category, without the totals)
+    separately = a.has("separately", "breakdown")
+    measure = None if separately else a.q.measure(reading, a.f)
     return Query(
         intent,
         topic=reading.topic,
@@ -157,7 +157,7 @@ def read_bodies(a: Asked, reading: Reading) -> Claim:
     if len(named) == 1:
         if a.has("change"):
             intent = Intent.CHANGE
-        elif a.has("separately") and not a.has("change"):
+        elif a.has("separately"):
             # "fully and partly, separately": each category, as the breakdown has them
             return Query(Intent.BREAKDOWN, topic=topic, subjects=named)
         elif a.has("breakdown") and measure is None:
