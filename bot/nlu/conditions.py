@@ -4,6 +4,9 @@ A condition is a mapping; every key in it must hold:
 
     cues: [a, b]            one of these cues is in the question
     all_cues: [a, b]        every one of them is
+    beside: [a, b]          one of these cues is in the question too; unlike `cues`, they
+                            do not by themselves make a word ask about the topic ("which",
+                            "most" beside "difficult to answer")
     concepts: [kind, kind/id]   a concept of this kind (institution, region...) or this one
     signal: name            a named condition of the questionnaire holds
     near: {cue: c, to: [a, b], before: 2, after: 0}
@@ -24,7 +27,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any, Protocol
 
 Compiled = tuple[Any, ...]
-KEYS = ("cues", "all_cues", "concepts", "signal", "near", "any", "all", "not")
+KEYS = ("cues", "all_cues", "beside", "concepts", "signal", "near", "any", "all", "not")
 
 
 class Facts(Protocol):
@@ -52,7 +55,7 @@ def compile_condition(
     for key, value in data.items():
         if key == "__line__":
             continue
-        if key in ("cues", "all_cues"):
+        if key in ("cues", "all_cues", "beside"):
             names = _names(key, value)
             unknown = sorted(set(names) - set(cues))
             if unknown:
@@ -110,7 +113,7 @@ def _near(value: Any, cues: Collection[str]) -> Compiled:
 
 def holds(condition: Compiled, facts: Facts, signals: Mapping[str, Compiled]) -> bool:
     kind = condition[0]
-    if kind == "cues":
+    if kind in ("cues", "beside"):
         return any(cue in facts.cues for cue in condition[1])
     if kind == "all_cues":
         return all(cue in facts.cues for cue in condition[1])
@@ -144,7 +147,7 @@ def predicate(condition: Compiled, signals: Mapping[str, Predicate]) -> Predicat
     without interpreting the tuples on every question (the parser asks dozens of
     conditions per question). `signals` may be filled in after: it is read at call time."""
     kind = condition[0]
-    if kind == "cues":
+    if kind in ("cues", "beside"):
         names = condition[1]
         return lambda facts: not facts.cues.keys().isdisjoint(names)
     if kind == "all_cues":
@@ -206,7 +209,7 @@ def to_json(condition: Any) -> Any:
 def from_json(data: Any) -> Compiled:
     """The inverse of to_json."""
     kind = data[0]
-    if kind in ("cues", "all_cues", "concepts"):
+    if kind in ("cues", "all_cues", "beside", "concepts"):
         return (kind, frozenset(data[1]))
     if kind == "near":
         return ("near", data[1], frozenset(data[2]), data[3], data[4])

@@ -20,7 +20,7 @@ from bot.model import Intent, Lacking, Query
 from bot.nlu.asked import INTENT_CUES, NEEDS_CONTEXT, Asked
 from bot.nlu.features import CONTRAST, JOINS, Analyser, Features
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.roles import NATIONAL, namesake, national, not_by_region, places_question
+from bot.nlu.roles import NATIONAL, ORDER_CUES, namesake, national, not_by_region, places_question
 from bot.questionnaire import BODIES, PLACES, SHARES
 
 # What one part of a two-part question may lack while the other is answered: a thing of
@@ -71,7 +71,7 @@ class Parser:
             # a follow-up ("and fully and partly together?") goes on from that figure;
             # "ладно, а в целом?" (overall, for everyone) is that figure itself
             if features.has("total") and len(features.words) <= OVERALL_WORDS:
-                return Parsed(context.options[0], lang, tuple(features.unexplained))
+                return Parsed(context.options[0], lang, unexplained_words(features))
             context = context.options[0]
         elif (
             context is not None
@@ -93,7 +93,7 @@ class Parser:
             # on another topic is not: "% who trust the police and how many households")
             if joined is not None and (query.group is None or joined.topic != query.topic):
                 query = joined
-        return Parsed(query, lang, tuple(features.unexplained))
+        return Parsed(query, lang, unexplained_words(features))
 
     def _joined(
         self, f: Features, query: Query, context: Query | None, lang_hint: str | None
@@ -153,7 +153,7 @@ class Parser:
                     and lacking.intent == Intent.NOT_AVAILABLE
                     and lacking.lacking is not None
                     and lacking.lacking.kind in SEPARATE_PARTS
-                    and not f.unexplained
+                    and not unexplained_words(f)
                 ):
                     return replace(found, lacking=lacking.lacking)
         return None
@@ -241,13 +241,14 @@ class Parser:
             return Query(
                 Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(*qualifier), options=offered
             )
-        words = " ".join(dict.fromkeys(f.unexplained[:MAX_QUOTED]))
+        unexplained = unexplained_words(f)
+        words = " ".join(dict.fromkeys(unexplained[:MAX_QUOTED]))
         if query.intent == Intent.CLARIFY and query.asked == "institution" and words:
             # "сколько доверяют адвокатам": trust in something the survey does not name
             return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("unexplained", words))
         if not offered:
             return query
-        if f.unexplained:
+        if unexplained:
             return Query(
                 Intent.NOT_AVAILABLE,
                 topic=topic,
@@ -397,6 +398,17 @@ class Parser:
             # "and now?" after an answer about 2023: the latest wave again
             query = replace(query, waves=(), waves_named=False)
         return query
+
+
+def unexplained_words(f: Features) -> tuple[str, ...]:
+    """The words of the question not accounted for (Features.unexplained), with "after"
+    unless a ranking or a change is asked: it places one subject behind another ("second
+    after the fire service"), or a wave before a change ("fell after the 2023 survey");
+    alone ("trust after 2023", "после реформы") it asks about a time or an event there is
+    no figure for."""
+    if f.has("after") and not f.has(*ORDER_CUES, "change"):
+        return (*f.unexplained, *(f.words[i] for i in f.cues["after"]))
+    return tuple(f.unexplained)
 
 
 def _two_questions(f: Features) -> bool:

@@ -131,6 +131,7 @@ def read_bodies(a: Asked, reading: Reading) -> Claim:
     # ("fully or partly, added up?": an "or" between answers compares no bodies)
     compares = bool(set(a.f.cues.get("compare", ())) - set(a.f.cues.get(JOINS, ())))
     unnamed = not named and (a.has(*ORDER_CUES, "which") or compares)
+    placed = _placed(a)
     if not named and a.has("body") and not unnamed and not a.has("change"):
         return which_body(a, measure)  # "сколько доверяют службе?": which one?
     everyone = a.everyone(topic)
@@ -148,7 +149,7 @@ def read_bodies(a: Asked, reading: Reading) -> Claim:
             waves=context.waves if context.waves_named else (),
             waves_named=context.waves_named,
         )
-    if collective or unnamed:
+    if collective or unnamed or placed:
         intent = Intent.CHANGE if a.has("change") else Intent.RANKING
         return Query(intent, topic=topic, subjects=everyone, measure=measure, order=order)
     if len(named) >= 2:
@@ -171,6 +172,14 @@ def read_bodies(a: Asked, reading: Reading) -> Claim:
     if context is not None and context.topic == topic and context.subjects:
         return NEEDS_CONTEXT  # "what about distrust?": a follow-up on the same body
     return which_body(a, measure)
+
+
+def _placed(a: Asked) -> bool:
+    """A place in the ranking asked ("what place is the police in", "second after the
+    fire service", "Алматы мен Астанадан кейін қай өңірде көп"), or the rest of the
+    subjects ("а остальные?"): the whole ranking answers it, whichever subjects are named
+    (those set aside left out)."""
+    return a.has("position", "rest") or (a.has("after") and a.has(*ORDER_CUES))
 
 
 def which_body(a: Asked, measure: str | None = None) -> Query:
@@ -260,9 +269,10 @@ def places_question(a: Asked, reading: Reading) -> Query:
     compared = _compared_with_context(a, topic, named)
     if compared:
         return Query(Intent.COMPARE, topic=topic, subjects=compared, measure=measure, order="desc")
-    if len(named) == 1 and not a.has(*ORDER_CUES):
+    placed = _placed(a)
+    if len(named) == 1 and not a.has(*ORDER_CUES) and not placed:
         return Query(Intent.VALUE, topic=topic, subjects=named, measure=measure)
-    if len(named) >= 2:
+    if len(named) >= 2 and not placed:
         return Query(Intent.COMPARE, topic=topic, subjects=named, measure=measure, order="desc")
     order = "asc" if a.has("least") else "desc"
     everyone = a.everyone(topic)
