@@ -33,7 +33,7 @@ VOICELESS = frozenset("кпстфхцчшщ")
 VOICED = frozenset("бвгджз")
 SONORANT = frozenset("лмнр")
 LATIN_LANG = "en"
-AS_WRITTEN = "!"  # a phrase form ending so: its last word must be typed as written
+AS_WRITTEN = "!"  # a word of a phrase form ending so must be typed as written
 VOICING = {"к": "г", "п": "б"}  # folded: қ/к -> ғ/г, п -> б
 INTENTION = "к"  # folded: -мақ/-мек after the stem is the intention, not -ма- + ending
 MAX_VERB_STEM = 12  # letters: no Kazakh verb stem the lexicon lists is longer
@@ -281,10 +281,16 @@ class Lexicon:
             if stem[-1] in VOICING:  # before a vowel қ, к, п voice: шық- -> шығуға
                 self.verb_stems.setdefault(stem[:-1] + VOICING[stem[-1]], stem)
         prefix = form.endswith("*")
-        as_written = form.endswith(AS_WRITTEN) and " " in form.strip()
-        words = split_form(form[:-1] if prefix or as_written else form)
+        # (in a phrase, a word ending in "!" is taken only as written: "say! that")
+        chunks = form.split()
+        written = [len(chunks) > 1 and c.endswith(AS_WRITTEN) for c in chunks]
+        if any(written):
+            form = " ".join(c[:-1] if w else c for c, w in zip(chunks, written, strict=True))
+        words = split_form(form[:-1] if prefix else form)
         if not words:
             return
+        if len(words) != len(chunks):
+            written = [False] * len(words)  # (a chunk of two words: no mark is kept)
         if prefix:
             words[-1] += "*"
         bases = tuple(self.base_of(word, entry.lang) for word in words)
@@ -295,11 +301,11 @@ class Lexicon:
         if len(bases) == 1:
             self.concepts[bases[0]].append(entry)
         else:
-            if as_written:
-                # "деп жаз!": the last word only as written (the imperative), not in its
-                # other forms ("деп жазды", she wrote that: a claim, not an instruction)
-                bases = (*bases[:-1], bases[-1] + AS_WRITTEN)
-            self.phrases[bases[0]].append(Phrase(bases, entry))
+            # "деп жаз!": the word only as written (the imperative), not in its other
+            # forms ("деп жазды", she wrote that: a claim, not an instruction)
+            first = bases[0]  # (the index is by the word's base, marked or not)
+            bases = tuple(b + AS_WRITTEN if w else b for b, w in zip(bases, written, strict=True))
+            self.phrases[first].append(Phrase(bases, entry))
 
     def _register(self, base: str, lang: str) -> None:
         if base in WILDCARDS:
