@@ -406,7 +406,7 @@ def unexplained_words(f: Features) -> tuple[str, ...]:
     after the fire service"), or a wave before a change ("fell after the 2023 survey");
     alone ("trust after 2023", "после реформы") it asks about a time or an event there is
     no figure for."""
-    if f.has("after") and not f.has(*ORDER_CUES, "change"):
+    if f.has("after") and not f.has(*ORDER_CUES, "position", "which", "change"):
         return (*f.unexplained, *(f.words[i] for i in f.cues["after"]))
     return tuple(f.unexplained)
 

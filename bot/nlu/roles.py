@@ -179,7 +179,7 @@ def _placed(a: Asked) -> bool:
     fire service", "Алматы мен Астанадан кейін қай өңірде көп"), or the rest of the
     subjects ("а остальные?"): the whole ranking answers it, whichever subjects are named
     (those set aside left out)."""
-    return a.has("position", "rest") or (a.has("after") and a.has(*ORDER_CUES))
+    return a.has("position", "rest") or (a.has("after") and a.has(*ORDER_CUES, "which"))
 
 
 def which_body(a: Asked, measure: str | None = None) -> Query:
