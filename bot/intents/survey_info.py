@@ -37,11 +37,9 @@ def claim(a: Asked) -> Claim:
     if a.has("which") and a.has("release") and not f.years:
         # "which release published the crime figures?", "which release is the police
         # figure from?": the sources, for that topic
-        topic = next((r.topic for r in a.q.readings if a.holds(r.asked_by)), None)
-        return Query(Intent.SURVEY_INFO, info="sources", topic=topic)
+        return Query(Intent.SURVEY_INFO, info="sources", topic=_topic_asked(a))
     if a.has("source") and not _figure_and_its_source(a):
-        topic = next((r.topic for r in a.q.readings if a.holds(r.asked_by)), None)
-        return Query(Intent.SURVEY_INFO, info="sources", topic=topic)
+        return Query(Intent.SURVEY_INFO, info="sources", topic=_topic_asked(a))
     dated = a.has("when", "next") and a.has("release", "poll", "fieldwork", "wave")
     # "were people interviewed by phone?" names the survey's respondents, and asks how
     interview = a.has("interview") and FACT not in a.f.concepts and _only_the_survey(a)
@@ -51,11 +49,22 @@ def claim(a: Asked) -> Claim:
     return Query(Intent.SURVEY_INFO, info=info) if info else None
 
 
+def _topic_asked(a: Asked) -> str | None:
+    """The topic whose sources are asked: one named by its own word ("the crime figures:
+    the Bureau or the prosecutor's office?"), else the first the words ask about."""
+    readings = a.q.readings
+    said = next((r.topic for r in readings if r.said is not None and a.holds(r.said)), None)
+    return said or next((r.topic for r in readings if a.holds(r.asked_by)), None)
+
+
 def _figure_and_its_source(a: Asked) -> bool:
     """ "the latest trust figure for the courts, and what should we cite?": the figure,
     which every answer gives with its source ("which release is the police figure
     from?" asks the source alone)."""
-    return bool(a.f.institutions or a.f.regions) and JOINS in a.f.cues
+    # ("who compiled the crime figures: the Bureau or the prosecutor's office?" names a
+    # body and asks no figure of it)
+    asks_figure = a.has("how_many", "share") or a.holds(a.q.signals.get("asks_trust"))
+    return bool(a.f.institutions or a.f.regions) and JOINS in a.f.cues and asks_figure
 
 
 def _only_the_survey(a: Asked) -> bool:

@@ -38,6 +38,8 @@ WAVELESS = frozenset({*small_talk.INTENTS, Intent.NOT_AVAILABLE, Intent.CLARIFY,
 BESIDES = ("institution", "region", "fact")
 MAX_QUOTED = 4  # unexplained words a reply names
 ABOUT_SURVEY = frozenset({Intent.SURVEY_INFO, Intent.GLOSSARY})
+# Cues that ask for a figure (beside a question about the survey: bot.nlu.parse._joined)
+FIGURE_CUES = ("how_many", "share", "most", "least", "ranking", "change", "safety", "unsafe")
 
 
 class Parsed(NamedTuple):
@@ -121,6 +123,14 @@ class Parser:
             )
             joined = at in f.cues.get(JOINS, ())  # (not "not X but Y": one question)
             both = first.states_figures and second.states_figures and not first.also
+            if both and (first.intent in ABOUT_SURVEY) != (second.intent in ABOUT_SURVEY):
+                # "who compiled the crime figures: the Bureau or the prosecutor's office?":
+                # a name beside a question about the survey asks no figure of its own
+                figures = tail if first.intent in ABOUT_SURVEY else head
+                questionnaire = self.catalog.questionnaire
+                both = figures.has(*FIGURE_CUES) or questionnaire.holds(
+                    questionnaire.signals.get("asks_trust"), figures
+                )
             if joined and both and other:
                 return replace(first, also=(second,))
             same = (first.topic, first.subjects) == (second.topic, second.subjects)
@@ -345,20 +355,34 @@ class Parser:
             # "а если без пожарных?" after a ranking: the same, without them
             kept = tuple(s for s in context.subjects if s not in f.excluded)
             return replace(context, subjects=kept)
+        if f.has("both") and not (f.institutions or f.regions) and len(context.subjects) == 1:
+            # "екеуінің өзгерісі қанша?" after "антикор?" then "экономикалық тергеу ше?":
+            # the body before and this one, side by side (or the change of both)
+            both = tuple(dict.fromkeys((*context.earlier, *context.subjects)))
+            if len(both) >= 2:
+                query = replace(
+                    context, intent=Intent.COMPARE, subjects=both, earlier=(), order="desc"
+                )
         measure = None
         if context.topic == bodies:
             measure = q.measure(q.by_role[BODIES], f)
-            if not (measure or waves or f.has(*INTENT_CUES, "followup", "completely")):
+            if not (measure or waves or f.has(*INTENT_CUES, "followup", "completely", "both")):
                 return None
         elif context.topic == q.topic(SHARES) and q.asks(SHARES, f):
             # "how safe do people feel?" then "and unsafe?": that category of the question
             measure = q.measure(q.by_role[SHARES], f)
-        if not measure and f.has("total") and context.measure:
-            # "not safe?" then "total?", "fully?" then "and with partly, together?": the
-            # derived total the last answer's category is part of
-            measure = next(
-                (t for t, parts in self.catalog.derived.items() if context.measure in parts), None
-            )
+        # (the measure shown: the one asked, or the topic's default)
+        shown = context.measure or (reading.default if reading is not None else None)
+        if f.has("total", "along") and shown and measure != shown:
+            # "not safe?" then "total?", "fully?" then "together with the partly?": the
+            # derived total the last answer's category is part of, with the one named
+            # ("ал сенбейтіндер ше, олар да бірге?" after a total: the other side's total)
+            derived = self.catalog.derived
+            wanted = {shown, measure} - {None}
+            if measure and measure not in derived.get(shown, (measure,)):
+                wanted = {measure}
+            total = next((t for t, parts in derived.items() if wanted <= set(parts)), None)
+            measure = total or measure
         if measure:
             intent = Intent.VALUE if query.intent == Intent.BREAKDOWN else query.intent
             query = replace(query, measure=measure, intent=intent)
@@ -392,7 +416,7 @@ class Parser:
                 subjects=self.catalog.subjects[context.topic],
                 order="asc" if f.has("least") else "desc",
             )
-        if not waves and not measure and not f.has(*INTENT_CUES, "followup", "total", "difference"):
+        if not (waves or measure or f.has(*INTENT_CUES, "followup", "total", "difference", "both")):
             return None
         if not waves and (not query.waves_named or f.has("latest")):
             # "and now?" after an answer about 2023: the latest wave again

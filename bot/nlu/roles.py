@@ -66,11 +66,34 @@ def national(context: Query) -> Query:
 def read_reasons(a: Asked, reading: Reading) -> Claim:
     reasons = a.f.reasons
     measure = reasons[0] if len(reasons) == 1 else None
-    return Query(
+    query = Query(
         Intent.CHANGE if a.has("change") else Intent.VALUE,
         topic=reading.topic,
         subjects=a.catalog.sole_subject(reading.topic),
         measure=measure,
+    )
+    if not a.has("why") or reasons or a.has("reason", "fear", "unsafe", "safety"):
+        return query
+    # "Why?" alone asks why about the answer before it: after safety, the reasons for
+    # feeling unsafe; after trust, why people trust (the survey did not ask); after the
+    # reasons themselves ("почему именно так?"), nothing the survey measured.
+    context = a.context
+    role = a.q.role(context.topic) if context is not None else None
+    if role == SHARES:
+        return query
+    why = " ".join(a.f.words[i] for i in a.f.cues["why"])
+    if role == BODIES and context is not None:
+        return Query(
+            Intent.NOT_AVAILABLE,
+            topic=context.topic,
+            lacking=Lacking("motive", "trust_reasons"),
+            options=(national(context),) if context.states_figures else (),
+        )
+    return Query(
+        Intent.NOT_AVAILABLE,
+        topic=reading.topic,
+        lacking=Lacking("unexplained", why),
+        options=(query,) if role is None else (),
     )
 
 
@@ -118,7 +141,7 @@ def read_bodies(a: Asked, reading: Reading) -> Claim:
                 lacking=Lacking(kind, ident),
                 options=(offered,) if named else (),
             )
-    named = a.named(topic)
+    named = a.named(topic) or _both(a, topic)
     order = "asc" if a.has("least") else "desc"
     if a.has("change") and a.has("fall") and not a.has("rise"):
         order = "asc"  # "where did trust fall most": the biggest fall first
@@ -130,7 +153,7 @@ def read_bodies(a: Asked, reading: Reading) -> Claim:
     collective = a.has("all_institutions") and len(named) <= 1 and not a.has("breakdown")
     # ("fully or partly, added up?": an "or" between answers compares no bodies)
     compares = bool(set(a.f.cues.get("compare", ())) - set(a.f.cues.get(JOINS, ())))
-    unnamed = not named and (a.has(*ORDER_CUES, "which") or compares)
+    unnamed = not named and (a.has(*ORDER_CUES, "which", "position") or compares)
     placed = _placed(a)
     if not named and a.has("body") and not unnamed and not a.has("change"):
         return which_body(a, measure)  # "сколько доверяют службе?": which one?
@@ -172,6 +195,17 @@ def read_bodies(a: Asked, reading: Reading) -> Claim:
     if context is not None and context.topic == topic and context.subjects:
         return NEEDS_CONTEXT  # "what about distrust?": a follow-up on the same body
     return which_body(a, measure)
+
+
+def _both(a: Asked, topic: str) -> tuple[str, ...]:
+    """ "Both of them", "the three" with none named: the previous answer's subjects."""
+    context = a.context
+    if not a.has("both") or context is None or context.topic != topic:
+        return ()
+    # ("антикор?" then "экономикалық тергеу ше?" then "екеуінің өзгерісі?": the body of
+    # the answer before and this answer's)
+    subjects = tuple(dict.fromkeys((*context.earlier, *context.subjects)))
+    return subjects if len(subjects) >= 2 else ()
 
 
 def _placed(a: Asked) -> bool:
@@ -261,7 +295,7 @@ def places_question(a: Asked, reading: Reading) -> Query:
     topic, measure = reading.topic, reading.default
     if a.has("change"):  # one release of counts: there is no trend to show
         return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("change"))
-    named = a.named(topic)
+    named = a.named(topic) or _both(a, topic)
     # ("не Алматы город, а Алматинская область": a place set aside already chose)
     named = (named if a.f.excluded else _by_kind(a, reading, named)) or namesake(
         a, reading, tuple(a.f.excluded)
