@@ -16,7 +16,7 @@ from bot.questionnaire import BODIES, FACTS, PLACES
 KIND_ROLES = {"region": PLACES, "fact": FACTS}
 # Unpublished things that qualify a question rather than name its subject: they are
 # said after the question is read, with its nearest published figure (bot.nlu.parse).
-QUALIFIERS = ("group", "offence", "period", "condition", "motive")
+QUALIFIERS = ("group", "offence", "period", "condition", "motive", "opinion", "forecast")
 AGE_RANGE = "ages"  # the group of questionnaire.yaml that holds the ages surveyed
 # Answers that state no figures of their own, so nothing to refuse in them.
 UNCHECKED = frozenset(
@@ -122,6 +122,15 @@ def refusal(query: Query, p: Phrases) -> str:
             "The survey asked how much people trust each body and how safe they feel, "
             "not why they trust or distrust: there are no figures {name}."
         ).format(name=name)
+    elif kind == "opinion":
+        text = p.gettext(
+            "I do not give opinions or advice; I can only say what the survey measured."
+        )
+    elif kind == "forecast":
+        text = p.gettext(
+            "The survey measures what people said in each wave; it makes no forecast, and "
+            "neither do I."
+        )
     elif kind == "period":
         text = p.gettext("Figures exist only for the survey waves ({list}), not {name}.").format(
             list=p.list_of(tuple(p.wave(w.id) for w in catalog.waves)), name=name

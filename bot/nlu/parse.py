@@ -210,12 +210,20 @@ class Parser:
             elif (
                 query.intent == Intent.VALUE
                 and f.has("compare")
-                and f.has("most", "least")
                 and len(query.subjects) == 1
+                and len(query.waves) == 1
+                and query.waves[0] != self._latest(query.topic)
             ):
-                # "is trust in the police lower than in 2023?": now against that wave
-                query = replace(query, intent=Intent.CHANGE)
+                # "is trust in the police lower than in 2023?", "police vs 2023",
+                # "полицию с 2023 сравни": now against that wave
+                waves = tuple(dict.fromkeys((*query.waves, self._latest(query.topic) or "")))
+                query = replace(query, intent=Intent.CHANGE, waves=waves)
         return self._accounted(a, not_available.refuse(query, self.catalog))
+
+    def _latest(self, topic: str | None) -> str | None:
+        """The latest wave with the topic's figures."""
+        waves = self.catalog.topic_waves.get(topic or "", ())
+        return max(waves) if waves else None
 
     def _accounted(self, a: Asked, query: Query) -> Query:
         """The query, unless a word of the question changes what it asks: then what is not

@@ -128,10 +128,25 @@ def read_shares(a: Asked, reading: Reading) -> Claim:
 
 
 def read_bodies(a: Asked, reading: Reading) -> Claim:
+    query = _bodies_query(a, reading)
+    for when, (kind, ident) in reading.not_asked:
+        if a.holds(when) and a.has("change", *ORDER_CUES) and isinstance(query, Query):
+            # "Why did trust in the police rise?", "why is the prosecutor's office the
+            # least trusted?": not asked why; what was measured answers the premise (for
+            # a place in the order, the whole ranking)
+            if query.intent == Intent.VALUE and a.has(*ORDER_CUES):
+                order = "asc" if a.has("least") else "desc"
+                everyone = a.everyone(reading.topic)
+                query = replace(query, intent=Intent.RANKING, subjects=everyone, order=order)
+            return replace(query, lacking=Lacking(kind, ident))
+    return query
+
+
+def _bodies_query(a: Asked, reading: Reading) -> Claim:
     topic = reading.topic
     measure = a.q.measure(reading, a.f)
     for when, (kind, ident) in reading.not_asked:
-        if a.holds(when):
+        if a.holds(when) and not a.has("change", *ORDER_CUES):
             # "Неге адамдар полицияға сенбейді?": not asked; the figure is offered
             named = a.named(topic)
             offered = Query(Intent.VALUE, topic=topic, subjects=named, measure=measure)
@@ -293,6 +308,10 @@ def _said(a: Asked, cue: str) -> bool:
 
 def places_question(a: Asked, reading: Reading) -> Query:
     topic, measure = reading.topic, reading.default
+    if a.has("difference") and len(a.named(topic)) >= 2 and not a.f.wave_words:
+        # "the difference between Almaty city and Almaty region": two places compared
+        named = _by_kind(a, reading, a.named(topic))
+        return Query(Intent.COMPARE, topic=topic, subjects=named, measure=measure, order="desc")
     if a.has("change"):  # one release of counts: there is no trend to show
         return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("change"))
     named = a.named(topic) or _both(a, topic)
