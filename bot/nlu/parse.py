@@ -216,8 +216,8 @@ class Parser:
             ):
                 # "is trust in the police lower than in 2023?", "police vs 2023",
                 # "полицию с 2023 сравни": now against that wave
-                latest = self._latest(query.topic) or ""
-                query = replace(query, intent=Intent.CHANGE, waves=(*query.waves, latest))
+                newest = self._latest(query.topic) or ""
+                query = replace(query, intent=Intent.CHANGE, waves=(*query.waves, newest))
         return self._accounted(a, not_available.refuse(query, self.catalog))
 
     def _latest(self, topic: str | None) -> str | None:
