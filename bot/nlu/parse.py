@@ -38,6 +38,9 @@ WAVELESS = frozenset({*small_talk.INTENTS, Intent.NOT_AVAILABLE, Intent.CLARIFY,
 BESIDES = ("institution", "region", "fact")
 MAX_QUOTED = 4  # unexplained words a reply names
 ABOUT_SURVEY = frozenset({Intent.SURVEY_INFO, Intent.GLOSSARY})
+# Answers of one wave: two waves named make them a change ("the gap between the courts and
+# the police in 2023 and 2024": each body's figures then and now)
+OF_ONE_WAVE = frozenset({Intent.VALUE, Intent.BREAKDOWN, Intent.COMPARE})
 # Cues that ask for a figure (beside a question about the survey: bot.nlu.parse._joined)
 FIGURE_CUES = ("how_many", "share", "most", "least", "ranking", "change", "safety", "unsafe")
 
@@ -205,7 +208,7 @@ class Parser:
             )
         if waves and query.intent not in WAVELESS:
             query = replace(query, waves=tuple(waves), waves_named=True)
-            if len(query.waves) > 1 and query.intent in (Intent.VALUE, Intent.BREAKDOWN):
+            if len(query.waves) > 1 and query.intent in OF_ONE_WAVE:
                 query = replace(query, intent=Intent.CHANGE)
             elif (
                 query.intent == Intent.VALUE
@@ -374,7 +377,8 @@ class Parser:
         measure = None
         if context.topic == bodies:
             measure = q.measure(q.by_role[BODIES], f)
-            if not (measure or waves or f.has(*INTENT_CUES, "followup", "completely", "both")):
+            wanted = ("followup", "completely", "both", "reverse")
+            if not (measure or waves or f.has(*INTENT_CUES, *wanted)):
                 return None
         elif context.topic == q.topic(SHARES) and q.asks(SHARES, f):
             # "how safe do people feel?" then "and unsafe?": that category of the question
@@ -409,6 +413,9 @@ class Parser:
         if f.has("compare") and (waves or f.has("previous")) and not f.institutions:
             # "vs the previous survey?", "2023 пен салыстыр": the same figures, then and now
             return replace(query, intent=Intent.CHANGE, waves=(), waves_named=False)
+        if f.has("reverse") and query.order and not f.has("most", "least"):
+            # "а наоборот?", "the other way round" after a ranking: the other end first
+            query = replace(query, order="asc" if query.order == "desc" else "desc")
         if f.has("change"):
             # "and which fell most?" after "which rose most?": the biggest fall first now
             order = query.order
@@ -424,7 +431,8 @@ class Parser:
                 subjects=self.catalog.subjects[context.topic],
                 order="asc" if f.has("least") else "desc",
             )
-        if not (waves or measure or f.has(*INTENT_CUES, "followup", "total", "difference", "both")):
+        wanted = ("followup", "total", "difference", "both", "reverse")
+        if not (waves or measure or f.has(*INTENT_CUES, *wanted)):
             return None
         if not waves and (not query.waves_named or f.has("latest")):
             # "and now?" after an answer about 2023: the latest wave again

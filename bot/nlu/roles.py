@@ -160,7 +160,7 @@ def _bodies_query(a: Asked, reading: Reading) -> Claim:
     order = "asc" if a.has("least") else "desc"
     if a.has("change") and a.has("fall") and not a.has("rise"):
         order = "asc"  # "where did trust fall most": the biggest fall first
-    if len(named) >= 2 and a.has("difference") and not a.f.wave_words:
+    if len(named) >= 2 and a.has("difference") and len(set(a.f.years)) < 2 and not _two_waves(a):
         # "the difference between the fire service and the police": a comparison
         return Query(Intent.COMPARE, topic=topic, subjects=named, measure=measure, order=order)
     # "law enforcement and the courts" means every body, not just the one named;
@@ -221,6 +221,11 @@ def _both(a: Asked, topic: str) -> tuple[str, ...]:
     # the answer before and this answer's)
     subjects = tuple(dict.fromkeys((*context.earlier, *context.subjects)))
     return subjects if len(subjects) >= 2 else ()
+
+
+def _two_waves(a: Asked) -> bool:
+    """Words that name two waves or the one before ("than last time"): a change."""
+    return a.has("previous") or (bool(a.f.wave_words) and not a.f.years)
 
 
 def _placed(a: Asked) -> bool:
