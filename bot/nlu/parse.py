@@ -377,8 +377,8 @@ class Parser:
         measure = None
         if context.topic == bodies:
             measure = q.measure(q.by_role[BODIES], f)
-            wanted = ("followup", "completely", "both", "reverse")
-            if not (measure or waves or f.has(*INTENT_CUES, *wanted)):
+            moves = ("followup", "completely", "both", "reverse")
+            if not (measure or waves or f.has(*INTENT_CUES, *moves)):
                 return None
         elif context.topic == q.topic(SHARES) and q.asks(SHARES, f):
             # "how safe do people feel?" then "and unsafe?": that category of the question
@@ -390,10 +390,10 @@ class Parser:
             # derived total the last answer's category is part of, with the one named
             # ("ал сенбейтіндер ше, олар да бірге?" after a total: the other side's total)
             derived = self.catalog.derived
-            wanted = {shown, measure} - {None}
+            adding = {m for m in (shown, measure) if m}
             if measure and measure not in derived.get(shown, (measure,)):
-                wanted = {measure}
-            total = next((t for t, parts in derived.items() if wanted <= set(parts)), None)
+                adding = {measure}
+            total = next((t for t, parts in derived.items() if adding <= set(parts)), None)
             measure = total or measure
         if measure:
             intent = Intent.VALUE if query.intent == Intent.BREAKDOWN else query.intent
@@ -431,8 +431,8 @@ class Parser:
                 subjects=self.catalog.subjects[context.topic],
                 order="asc" if f.has("least") else "desc",
             )
-        wanted = ("followup", "total", "difference", "both", "reverse")
-        if not (waves or measure or f.has(*INTENT_CUES, *wanted)):
+        moves = ("followup", "total", "difference", "both", "reverse")
+        if not (waves or measure or f.has(*INTENT_CUES, *moves)):
             return None
         if not waves and (not query.waves_named or f.has("latest")):
             # "and now?" after an answer about 2023: the latest wave again
