@@ -431,8 +431,8 @@ class Parser:
                 subjects=self.catalog.subjects[context.topic],
                 order="asc" if f.has("least") else "desc",
             )
-        moves = ("followup", "total", "difference", "both", "reverse")
-        if not (waves or measure or f.has(*INTENT_CUES, *moves)):
+        moving: tuple[str, ...] = ("followup", "total", "difference", "both", "reverse")
+        if not (waves or measure or f.has(*INTENT_CUES, *moving)):
             return None
         if not waves and (not query.waves_named or f.has("latest")):
             # "and now?" after an answer about 2023: the latest wave again
