@@ -716,6 +716,8 @@ def _load_lexicon(
         "reason": fact_concepts.get("reasons", set()),
         "fact": fact_concepts.get("facts", set()),
         "glossary": {g["id"] for g in kb.glossary},
+        # "answer in Russian": reply/<language>, a language Senim replies in
+        "reply": set(LANGUAGES),
     }
     seen: dict[str, tuple[str, int]] = {}
     for path in sorted(folder.glob("*.yaml")):

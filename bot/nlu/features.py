@@ -78,6 +78,7 @@ class Features:
         "named_at",
         "reasons",
         "regions",
+        "reply",
         "seasons",
         "speaking",
         "telling",
@@ -114,6 +115,7 @@ class Features:
         self.named_at: list[tuple[int, str]] = []  # (position, id) of bodies and places
         self.excluded: list[str] = []  # subjects set aside ("not the police but ...")
         self.words: tuple[str, ...] = ()  # the question's words (casefolded), to split it
+        self.reply: str | None = None  # the language a reply is asked in ("по-русски")
 
     def has(self, *cues: str) -> bool:
         return any(cue in self.cues for cue in cues)
@@ -664,5 +666,7 @@ def _note(features: Features, concept: str, position: int, words: list[Token]) -
             features.reasons.append(ident)
     elif kind == "fact":
         features.facts.add(ident)
+    elif kind == "reply":
+        features.reply = ident
     elif kind == "glossary" and ident not in features.glossary:
         features.glossary.append(ident)

@@ -66,6 +66,7 @@ class Parser:
         """The query a question asks, in its language. `text` should be cleaned
         (bot.nlu.normalize.clean), which bounds its length."""
         features, lang = self.analyser.analyse((text, lang_hint))
+        lang = features.reply or lang  # "Қазақша жауап беріңізші: what share ...?"
         if (
             context is not None
             and context.intent == Intent.NOT_AVAILABLE
