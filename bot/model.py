@@ -30,6 +30,10 @@ __all__ = [
     "Span",
 ]
 
+# A period asked before a wave ("the survey before that?" after the first one), as a
+# wave problem: "before:<wave id>" (bot.nlu.parse, bot.phrases.Phrases.period)
+BEFORE = "before:"
+
 
 class Lacking(NamedTuple):
     """What is not published: what a not_available reply is about, or (on a query that

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 
 from bot.catalog import Catalog
 from bot.i18n import N_, Translator, translator
-from bot.model import Figure, Line, Row, Span
+from bot.model import BEFORE, Figure, Line, Row, Span
 from bot.questionnaire import PLACES
 from bot.store import Store
 
@@ -170,7 +170,11 @@ class Phrases:
         """A period a question named (bot.nlu.parse.period_asked) or a wave id, in words:
         "autumn 2024", "осень 2024 г.", "2024 жылғы күз"."""
         if self.catalog.wave(asked):
-            return self.wave(asked)
+            return self.gettext("the {wave}").format(wave=self.wave(asked))
+        if asked.startswith(BEFORE) and self.catalog.wave(asked.removeprefix(BEFORE)):
+            return self.gettext("the time before the {wave}").format(
+                wave=self.wave(asked.removeprefix(BEFORE))
+            )
         years = [w for w in asked.split() if w.isdecimal() and len(w) == 4]
         seasons = [w for w in asked.split() if w in SEASONS]
         months = [int(w) for w in asked.split() if w.isdecimal() and len(w) <= 2]

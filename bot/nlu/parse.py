@@ -16,12 +16,20 @@ from bot.catalog import Catalog
 from bot.intents import not_available, small_talk
 from bot.intents.not_available import QUALIFIERS
 from bot.intents.registry import CLAIMS
-from bot.model import Intent, Lacking, Query
+from bot.model import BEFORE, Intent, Lacking, Query
 from bot.nlu.asked import INTENT_CUES, NEEDS_CONTEXT, Asked
 from bot.nlu.features import CONTRAST, JOINS, Analyser, Features
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.roles import NATIONAL, ORDER_CUES, namesake, national, not_by_region, places_question
-from bot.questionnaire import BODIES, PLACES, SHARES
+from bot.nlu.roles import (
+    NATIONAL,
+    ORDER_CUES,
+    facts_asked,
+    namesake,
+    national,
+    not_by_region,
+    places_question,
+)
+from bot.questionnaire import BODIES, FACTS, PLACES, SHARES
 
 # What one part of a two-part question may lack while the other is answered: a thing of
 # its own (a body, a place, a fact, a crime type), never a qualifier of the other part
@@ -41,6 +49,8 @@ ABOUT_SURVEY = frozenset({Intent.SURVEY_INFO, Intent.GLOSSARY})
 # Answers of one wave: two waves named make them a change ("the gap between the courts and
 # the police in 2023 and 2024": each body's figures then and now)
 OF_ONE_WAVE = frozenset({Intent.VALUE, Intent.BREAKDOWN, Intent.COMPARE})
+# Words that name the survey or its release: with them a month may be a release's
+SURVEY_WORDS = ("release", "poll", "wave", "when", "fieldwork", "source", "sample")
 # Cues that ask for a figure (beside a question about the survey: bot.nlu.parse._joined)
 FIGURE_CUES = ("how_many", "share", "most", "least", "ranking", "change", "safety", "unsafe")
 
@@ -312,10 +322,11 @@ class Parser:
         if years or months:
             by_release = f.has("release") and not f.has("fieldwork")
             found = catalog.waves_matching(years, months, by_release)
-            if not found:
+            if not found and (not months or f.has(*SURVEY_WORDS)):
                 # "the October survey" is fieldwork, "the July release" a release; when
                 # the reading the words suggest matches nothing, try the other one
-                # ("when was the April-May survey released", "2023 ... data out").
+                # ("when was the April-May survey released", "2023 ... data out"); a
+                # month alone is no release ("crimes in Shymkent in January")
                 found = catalog.waves_matching(years, months, by_release=not by_release)
             if not found:
                 return [], period_asked(years, f.months, f.seasons)
@@ -324,7 +335,11 @@ class Parser:
             return [], None  # "before, nobody trusted the courts; how is it now?": now
         if f.has("previous"):
             reference = context.waves[-1] if context and context.waves else catalog.latest.id
-            previous = catalog.previous(reference) or catalog.previous(catalog.latest.id)
+            previous = catalog.previous(reference)
+            if previous is None and context is not None and context.waves_named:
+                # "and the survey before that?" after the first wave: there is none
+                return [], f"{BEFORE}{reference}"
+            previous = previous or catalog.previous(catalog.latest.id)
             return ([previous.id] if previous else []), None
         if f.has("latest") and f.has("wave", "release", "poll"):
             return [catalog.latest.id], None
@@ -354,6 +369,12 @@ class Parser:
         if context.topic is None:
             return None
         reading = q.by_topic.get(context.topic)
+        if reading is not None and reading.role == FACTS:
+            # "in percent?" after the households sampled: the share; "and in the spring
+            # 2024 survey?": those facts then (not published: the reply says so)
+            if waves:
+                return replace(context, waves=tuple(waves), waves_named=True)
+            return facts_asked(a, reading)
         if reading is not None and reading.role in NATIONAL and (f.regions or f.has("region")):
             # "and by city?" after a national figure: not here by region (the country's is
             # what was shown)

@@ -98,11 +98,19 @@ def read_reasons(a: Asked, reading: Reading) -> Claim:
 
 
 def read_facts(a: Asked, reading: Reading) -> Claim:
+    return facts_asked(a, reading, default=True)
+
+
+def facts_asked(a: Asked, reading: Reading, *, default: bool = False) -> Query | None:
+    """The survey facts the words ask for (None: only the default group would match, as
+    for a follow-up that names no fact: "in percent?" after the households names one)."""
     group = measure = None
     for kind, target, when in reading.rules:
-        if when is None or a.holds(when):
+        if (when is None and default) or (when is not None and a.holds(when)):
             group, measure = (target, None) if kind == "group" else (None, target)
             break
+    if group is None and measure is None:
+        return None
     return Query(
         Intent.SURVEY_FACTS,
         topic=reading.topic,
