@@ -322,7 +322,7 @@ class Parser:
         if years or months:
             by_release = f.has("release") and not f.has("fieldwork")
             found = catalog.waves_matching(years, months, by_release)
-            if not found and (not months or f.has(*SURVEY_WORDS)):
+            if not found and (not f.months or f.has(*SURVEY_WORDS)):
                 # "the October survey" is fieldwork, "the July release" a release; when
                 # the reading the words suggest matches nothing, try the other one
                 # ("when was the April-May survey released", "2023 ... data out"); a
