@@ -49,6 +49,7 @@ ABOUT_SURVEY = frozenset({Intent.SURVEY_INFO, Intent.GLOSSARY})
 # Answers of one wave: two waves named make them a change ("the gap between the courts and
 # the police in 2023 and 2024": each body's figures then and now)
 OF_ONE_WAVE = frozenset({Intent.VALUE, Intent.BREAKDOWN, Intent.COMPARE})
+NEAR_WAVE = 2  # words between "vs" / "than" and the wave it compares with
 # Words that name the survey or its release: with them a month may be a release's
 SURVEY_WORDS = ("release", "poll", "wave", "when", "fieldwork", "source", "sample")
 # Cues that ask for a figure (beside a question about the survey: bot.nlu.parse._joined)
@@ -223,7 +224,7 @@ class Parser:
                 query = replace(query, intent=Intent.CHANGE)
             elif (
                 query.intent == Intent.VALUE
-                and f.has("compare")
+                and _against_a_wave(f)
                 and len(query.subjects) == 1
                 and len(query.waves) == 1
                 and query.waves[0] != self._latest(query.topic)
@@ -331,6 +332,11 @@ class Parser:
             if not found:
                 return [], period_asked(years, f.months, f.seasons)
             return [w.id for w in found], None
+        if f.has("previous", "latest") and f.has("compare", "change", "difference"):
+            previous = catalog.previous(catalog.latest.id)
+            if f.has("previous") and f.has("latest") and previous is not None:
+                # "the latest wave versus the previous one": both
+                return [previous.id, catalog.latest.id], None
         if f.has("previous") and f.has("latest") and not f.has("wave", "poll", "release"):
             return [], None  # "before, nobody trusted the courts; how is it now?": now
         if f.has("previous"):
@@ -460,6 +466,14 @@ class Parser:
             # "and now?" after an answer about 2023: the latest wave again
             query = replace(query, waves=(), waves_named=False)
         return query
+
+
+def _against_a_wave(f: Features) -> bool:
+    """ "police vs 2023", "полицию с 2023 сравни", "lower than in 2023?": a comparison
+    word beside the wave (not "fully agree vs completely disagree, 2023-10")."""
+    named = set(f.wave_words)
+    spots = [i for i, word in enumerate(f.words) if word in named]
+    return any(abs(i - c) <= NEAR_WAVE for c in f.cues.get("compare", ()) for i in spots)
 
 
 def unexplained_words(f: Features) -> tuple[str, ...]:
