@@ -58,6 +58,7 @@ SETS = (
     "heldout",
     "heldout2",
     "heldout3",
+    "heldout4",
 )
 
 

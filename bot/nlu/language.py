@@ -16,6 +16,8 @@ from bot.nlu.normalize import Token
 
 LANGS = LANGUAGES  # the reply languages; the rules below know their scripts
 KAZAKH_LATIN = frozenset("ǵğńñúüūýıáäóöş")
+SHORT_FOLLOW_UP = 4  # words of a message that may stay in the conversation's language
+TRANSLITERATED = ("kk", "ru")  # languages also typed in Latin letters
 
 
 def detect(
@@ -70,6 +72,19 @@ def detect(
         mixed = _majority(tokens, senses, phrase_langs, function_langs or {})
         if mixed is not None:
             return mixed
+    words = sum(1 for t in tokens if t.number is None)
+    if (
+        fallback in TRANSLITERATED
+        and latin
+        and not cyrillic
+        and words <= SHORT_FOLLOW_UP
+        and score[fallback] > 0
+        and best - score[fallback] <= 1
+    ):
+        # "al prokuratura she" after a Kazakh answer: a short follow-up in Latin letters
+        # whose words fit the conversation's language nearly as well stays in it ("she"
+        # is also "ше")
+        return fallback
     if len(leaders) == 1:
         return leaders[0]
     if fallback in leaders:

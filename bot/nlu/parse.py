@@ -87,9 +87,15 @@ class Parser:
             # "trust among pensioners?" got "not by age; the nearest figure: the courts'":
             # a follow-up ("and fully and partly together?") goes on from that figure;
             # "ладно, а в целом?" (overall, for everyone) is that figure itself
-            if features.has("total") and len(features.words) <= OVERALL_WORDS:
-                return Parsed(context.options[0], lang, unexplained_words(features))
-            context = context.options[0]
+            offered = context.options[0]
+            said = len(features.words) - len(features.wave_words)
+            if features.has("total") and said <= OVERALL_WORDS:
+                # ("ok then overall, autumn 2023": that figure, in that wave)
+                waves, problem = self._waves(Asked(features, offered, self.catalog))
+                if waves and problem is None:
+                    offered = replace(offered, waves=tuple(waves), waves_named=True)
+                return Parsed(offered, lang, unexplained_words(features))
+            context = offered
         elif (
             context is not None
             and context.intent == Intent.NOT_AVAILABLE
@@ -271,6 +277,16 @@ class Parser:
             measure = None if query.measure in self.catalog.derived else query.measure
             return replace(query, measure=measure, lacking=Lacking(*qualifier))
         if qualifier is not None:
+            context = a.context
+            if (
+                not offered
+                and context is not None
+                and context.states_figures
+                and context.intent not in ABOUT_SURVEY
+            ):
+                # "by age group?" after an answer: that answer stays on offer, and the
+                # next follow-up ("and how did it change?") goes on from it
+                offered = (national(context),)
             return Query(
                 Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(*qualifier), options=offered
             )
