@@ -291,6 +291,9 @@ class Analyser:
                 meaningful = meaningful or not concept.startswith(WORDS_ONLY)
                 if self._asks(concept):
                     domain.add(index)
+            if meaningful and "kk" in sense.langs and lexicon.first_person(token.key):
+                # "Мен келіспедім.", "полицияға сенемін": the speaker's own view, told
+                speaking.add(index)
             if meaningful or index in glossed:
                 continue
             if lexicon.first_person(token.key):

@@ -229,14 +229,15 @@ class Parser:
             if len(query.waves) > 1 and query.intent in OF_ONE_WAVE:
                 query = replace(query, intent=Intent.CHANGE)
             elif (
-                query.intent == Intent.VALUE
+                query.intent in (Intent.VALUE, Intent.COMPARE)
                 and _against_a_wave(f)
-                and len(query.subjects) == 1
+                and query.subjects
                 and len(query.waves) == 1
                 and query.waves[0] != self._latest(query.topic)
             ):
                 # "is trust in the police lower than in 2023?", "police vs 2023",
-                # "полицию с 2023 сравни": now against that wave
+                # "полицию с 2023 сравни", "is the gap between the courts and the police
+                # wider than in 2023?": now against that wave
                 newest = self._latest(query.topic) or ""
                 query = replace(query, intent=Intent.CHANGE, waves=(*query.waves, newest))
         return self._accounted(a, not_available.refuse(query, self.catalog))
