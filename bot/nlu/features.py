@@ -132,9 +132,13 @@ class Analyser:
         contrasts: Mapping[str, str] | None = None,
         domain_cues: frozenset[str] = frozenset(),
         denials: frozenset[str] = frozenset(),
+        other_topics: frozenset[str] = frozenset(),
     ) -> None:
         self.lexicon = lexicon
         self.denials = denials  # answer cues that deny (questionnaire.yaml)
+        # Cues of the topics that are not about a body (safety, crimes, reasons, the
+        # sample): a clause with one asks about something else than a body told of.
+        self.other_topics = other_topics
         self.contrasts: Mapping[str, str] = contrasts or {}  # answer cue -> its group
         # Cues that ask about a topic (questionnaire.yaml): a clause with one, or with a
         # body, place, reason, fact or unpublished thing, is part of the question asked.
@@ -308,6 +312,7 @@ class Analyser:
         features.speaking = frozenset(speaking)
         features.domain_at = frozenset(domain)
         _frame(features, tokens, clauses, unexplained, domain, speaking, self.domain_cues)
+        _told_bodies(features, clauses, frozenset(self.contrasts), self.other_topics)
         _set_aside(features, filler, spans_of, self.contrasts, clauses, self.denials)
         return features, phrase_langs, function_langs
 
@@ -401,6 +406,44 @@ def _frame(
         ]
 
 
+def _told_bodies(
+    features: Features,
+    clauses: list[tuple[int, int]],
+    answer_cues: frozenset[str],
+    other_topics: frozenset[str],
+) -> None:
+    """ "Апам прокуратурада істейді, бізді бір сұрақ қызықтырады: Шымкентте қанша
+    қылмыс?", "my brother is a firefighter, but how safe do people feel?": a body named in
+    a clause of the speaker's, with no question, answer or negation word of its own, when
+    another clause asks about another subject or topic: where the family works, not what
+    is asked, so it is dropped. ("I'm writing on the prosecutor's office. What's the
+    latest trust figure?" asks about it: nothing else is named.)"""
+    spoken = {clauses[i] for i in features.speaking}
+    if not spoken:
+        return
+    cues = features.cues
+    own = (*QUESTION_CUES, *answer_cues, *EXCLUDING, CONTRAST, "about")
+    marked = {clauses[p] for cue in own for p in cues.get(cue, ())}
+    told = {
+        ident
+        for at, ident in features.named_at
+        if ident in features.institutions and clauses[at] in spoken and clauses[at] not in marked
+    }
+    if not told:
+        return
+    told_at = {clauses[at] for at, ident in features.named_at if ident in told}
+    elsewhere = {clauses[at] for at, ident in features.named_at if ident not in told}
+    elsewhere |= {clauses[p] for cue in other_topics for p in cues.get(cue, ())}
+    if not elsewhere - told_at:
+        return
+    told -= {ident for at, ident in features.named_at if clauses[at] not in spoken}
+    features.institutions = [i for i in features.institutions if i not in told]
+    features.named_at = [(at, i) for at, i in features.named_at if i not in told]
+    features.concepts -= {f"institution/{ident}" for ident in told}
+    if not features.institutions:
+        features.concepts.discard("institution")
+
+
 def _claimed(index: int, tokens: list[Token], senses: list[Sense], lexicon: Lexicon) -> bool:
     """ "68%", "61.6 %" (61, 6, %), "80 процентов", "5 пунктов", "18 тысяч", "27000": a
     value the user quotes ("is it true that 68% trust the prosecutors?"); the reply gives
@@ -480,15 +523,18 @@ def _set_aside(
     first = {i: span[0] for i, span in spans.items()}
     last = {i: span[1] for i, span in spans.items()}
 
+    # ("I'm not asking about the prosecutors": "about" names nothing to set aside)
+    passable = [f or i in cues.get("about", ()) for i, f in enumerate(filler)]
+
     def before(at: int) -> int:  # the meaningful word (or phrase) before `at`
         at = first.get(at, at) - 1
-        while at >= 0 and filler[at]:
+        while at >= 0 and passable[at]:
             at -= 1
         return first.get(at, at)
 
     def after(at: int) -> int:
         at = last.get(at, at) + 1
-        while at < size and filler[at]:
+        while at < size and passable[at]:
             at += 1
         return at
 

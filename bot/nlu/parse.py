@@ -18,6 +18,7 @@ from bot.intents.not_available import QUALIFIERS
 from bot.intents.registry import CLAIMS
 from bot.model import BEFORE, Intent, Lacking, Query
 from bot.nlu.asked import INTENT_CUES, NEEDS_CONTEXT, Asked
+from bot.nlu.conditions import positive_cues
 from bot.nlu.features import CONTRAST, JOINS, Analyser, Features
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.roles import (
@@ -53,7 +54,7 @@ NEAR_WAVE = 2  # words between "vs" / "than" and the wave it compares with
 # Words that name the survey or its release: with them a month may be a release's
 SURVEY_WORDS = ("release", "poll", "wave", "when", "fieldwork", "source", "sample")
 # Cues that ask for a figure (beside a question about the survey: bot.nlu.parse._joined)
-FIGURE_CUES = ("how_many", "share", "most", "least", "ranking", "change", "safety", "unsafe")
+FIGURE_CUES = ("how_many", "share", "most", "least", "ranking", "change")
 
 
 class Parsed(NamedTuple):
@@ -67,8 +68,14 @@ class Parser:
         self.lexicon = lexicon
         self.catalog = catalog
         questionnaire = catalog.questionnaire
+        signals = questionnaire.signals
+        bodies = positive_cues(signals["asks_trust"], signals) if "asks_trust" in signals else set()
         self.analyser = Analyser(
-            lexicon, questionnaire.contrasts, questionnaire.domain_cues, questionnaire.denials
+            lexicon,
+            questionnaire.contrasts,
+            questionnaire.domain_cues,
+            questionnaire.denials,
+            other_topics=questionnaire.domain_cues - bodies,
         )
 
     def parse(
@@ -149,8 +156,10 @@ class Parser:
                 # a name beside a question about the survey asks no figure of its own
                 figures = tail if first.intent in ABOUT_SURVEY else head
                 questionnaire = self.catalog.questionnaire
-                both = figures.has(*FIGURE_CUES) or questionnaire.holds(
-                    questionnaire.signals.get("asks_trust"), figures
+                both = (
+                    figures.has(*FIGURE_CUES)
+                    or questionnaire.asks(SHARES, figures)
+                    or questionnaire.holds(questionnaire.signals.get("asks_trust"), figures)
                 )
             if joined and both and other:
                 return replace(first, also=(second,))
@@ -446,7 +455,11 @@ class Parser:
         if f.has("difference", "compare") and len(context.subjects) == 2 and not f.institutions:
             # "the gap between the two?", "екеуінің арасы қанша?": the two side by side
             return replace(context, intent=Intent.COMPARE, order=context.order or "desc")
-        if f.has("compare", "total") and context.earlier and not (waves or f.institutions):
+        if (
+            f.has("compare", "total", "difference")
+            and context.earlier
+            and not (waves or f.institutions)
+        ):
             # "ал сотқа ше?" then "салыстыр", "а в южной столице?" then "а вместе?": the
             # subject before and this one, side by side
             return replace(

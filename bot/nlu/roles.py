@@ -72,7 +72,7 @@ def read_reasons(a: Asked, reading: Reading) -> Claim:
         subjects=a.catalog.sole_subject(reading.topic),
         measure=measure,
     )
-    if not a.has("why") or reasons or a.has("reason", "fear", "unsafe", "safety"):
+    if not a.has("why") or reasons or a.has("reason", "fear") or a.q.asks(SHARES, a.f):
         return query
     # "Why?" alone asks why about the answer before it: after safety, the reasons for
     # feeling unsafe; after trust, why people trust (the survey did not ask); after the
