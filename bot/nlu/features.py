@@ -187,6 +187,7 @@ class Analyser:
         glossed: set[int] = set()  # words of a glossary term (they keep their own meaning)
         spans: dict[tuple[int, int], set[str]] = {}  # a phrase's words -> its concepts
         phrase_langs: dict[int, set[str]] = {}
+        speaking: set[int] = set()  # words of the speaker about themselves
         # Phrases first, longest first, so "Алматы облысы" is not read as "Алматы".
         matches = []
         for start, bases in enumerate(keys):
@@ -244,10 +245,13 @@ class Analyser:
             _note(features, concept, start, tokens[start : start + length])
             if self._asks(concept):
                 domain.update(span)
+            if concept.startswith(SPEAKER):  # "my brother", "как юрист"
+                speaking.update(span)
+            else:  # "I'm a student" (filler): its "I'm" is the speaker still
+                speaking.update(i for i in span if self._speaker_word(senses[i]))
             for index in span:
                 phrase_langs[index] = {phrase.entry.lang}
         filler = [False] * len(tokens)
-        speaking: set[int] = set()  # words of the speaker about themselves
         for index, (token, sense) in enumerate(zip(tokens, senses, strict=True)):
             if index in covered:
                 continue
@@ -315,6 +319,11 @@ class Analyser:
         _told_bodies(features, clauses, frozenset(self.contrasts), self.other_topics)
         _set_aside(features, filler, spans_of, self.contrasts, clauses, self.denials)
         return features, phrase_langs, function_langs
+
+    def _speaker_word(self, sense: Sense) -> bool:
+        return any(
+            e.concept.startswith(SPEAKER) for b in sense.bases for e in self.lexicon.concepts_of(b)
+        )
 
     def _asks(self, concept: str) -> bool:
         kind, _, ident = concept.partition("/")

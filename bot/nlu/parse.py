@@ -96,7 +96,10 @@ class Parser:
             # "ладно, а в целом?" (overall, for everyone) is that figure itself
             offered = context.options[0]
             said = len(features.words) - len(features.wave_words)
-            if features.has("total") and said <= OVERALL_WORDS:
+            # (after "not by age group": "overall" is for everyone, unless it adds answers)
+            everyone = context.lacking is not None and context.lacking.kind in QUALIFIERS
+            answers = features.has(*self.catalog.questionnaire.contrasts)
+            if features.has("total") and (said <= OVERALL_WORDS or (everyone and not answers)):
                 # ("ok then overall, autumn 2023": that figure, in that wave)
                 waves, problem = self._waves(Asked(features, offered, self.catalog))
                 if waves and problem is None:
@@ -358,10 +361,11 @@ class Parser:
             if not found:
                 return [], period_asked(years, f.months, f.seasons)
             return [w.id for w in found], None
-        if f.has("previous", "latest") and f.has("compare", "change", "difference"):
+        if f.has("previous") and f.has("compare", "change", "difference"):
+            # "the latest wave versus the previous one", "any different from the previous
+            # survey?": both
             previous = catalog.previous(catalog.latest.id)
-            if f.has("previous") and f.has("latest") and previous is not None:
-                # "the latest wave versus the previous one": both
+            if previous is not None and not (context and context.waves_named):
                 return [previous.id, catalog.latest.id], None
         if f.has("previous") and f.has("latest") and not f.has("wave", "poll", "release"):
             return [], None  # "before, nobody trusted the courts; how is it now?": now

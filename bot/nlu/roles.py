@@ -16,7 +16,7 @@ from bot.questionnaire import BODIES, FACTS, PLACES, REASONS, SHARES, Reading
 
 ORDER_CUES = ("most", "least", "ranking")
 # Roles whose figures are published for the whole country only (here).
-NATIONAL = (BODIES, SHARES, REASONS)
+NATIONAL = (BODIES, SHARES, REASONS, FACTS)
 
 
 def claim_topic(a: Asked) -> Claim:
