@@ -352,11 +352,13 @@ class Parser:
         if years or months:
             by_release = f.has("release") and not f.has("fieldwork")
             found = catalog.waves_matching(years, months, by_release)
-            if not found and (not f.months or f.has(*SURVEY_WORDS)):
+            crimes = a.q.asks(PLACES, f)  # (counts by month were not published)
+            if not found and (not f.months or f.has(*SURVEY_WORDS) or not crimes):
                 # "the October survey" is fieldwork, "the July release" a release; when
                 # the reading the words suggest matches nothing, try the other one
-                # ("when was the April-May survey released", "2023 ... data out"); a
-                # month alone is no release ("crimes in Shymkent in January")
+                # ("when was the April-May survey released", "2023 ... data out", "and
+                # the July one?"); for crimes a month alone is no release ("crimes in
+                # Shymkent in January")
                 found = catalog.waves_matching(years, months, by_release=not by_release)
             if not found:
                 return [], period_asked(years, f.months, f.seasons)
