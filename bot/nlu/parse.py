@@ -30,7 +30,7 @@ from bot.nlu.roles import (
     not_by_region,
     places_question,
 )
-from bot.questionnaire import BODIES, FACTS, PLACES, SHARES
+from bot.questionnaire import BODIES, FACTS, PLACES, REASONS, SHARES
 
 # What one part of a two-part question may lack while the other is answered: a thing of
 # its own (a body, a place, a fact, a crime type), never a qualifier of the other part
@@ -126,7 +126,7 @@ class Parser:
             # on another topic is not: "% who trust the police and how many households")
             if joined is not None and (query.group is None or joined.topic != query.topic):
                 query = joined
-        return Parsed(query, lang, unexplained_words(features))
+        return Parsed(query, lang, unexplained_words(features, _listed(context, self.catalog)))
 
     def _joined(
         self, f: Features, query: Query, context: Query | None, lang_hint: str | None
@@ -303,7 +303,7 @@ class Parser:
             return Query(
                 Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(*qualifier), options=offered
             )
-        unexplained = unexplained_words(f)
+        unexplained = unexplained_words(f, _listed(a.context, self.catalog))
         words = " ".join(dict.fromkeys(unexplained[:MAX_QUOTED]))
         if query.intent == Intent.CLARIFY and query.asked == "institution" and words:
             # "сколько доверяют адвокатам": trust in something the survey does not name
@@ -477,6 +477,12 @@ class Parser:
         if f.has("compare") and (waves or f.has("previous")) and not f.institutions:
             # "vs the previous survey?", "2023 пен салыстыр": the same figures, then and now
             return replace(query, intent=Intent.CHANGE, waves=(), waves_named=False)
+        if f.has("ordinal") and _listed(context, self.catalog) and not f.has(*ORDER_CUES):
+            # "and the second one?" after a ranking or the main reason: the whole list,
+            # in its order (the second is there, in its place)
+            if context.intent != Intent.RANKING:
+                return replace(context, measure=None, intent=Intent.VALUE)
+            return context
         if f.has("reverse") and query.order and not f.has("most", "least"):
             # "а наоборот?", "the other way round" after a ranking: the other end first
             query = replace(query, order="asc" if query.order == "desc" else "desc")
@@ -512,15 +518,28 @@ def _against_a_wave(f: Features) -> bool:
     return any(abs(i - c) <= NEAR_WAVE for c in f.cues.get("compare", ()) for i in spots)
 
 
-def unexplained_words(f: Features) -> tuple[str, ...]:
+def unexplained_words(f: Features, listed: bool = False) -> tuple[str, ...]:
     """The words of the question not accounted for (Features.unexplained), with "after"
     unless a ranking or a change is asked: it places one subject behind another ("second
     after the fire service"), or a wave before a change ("fell after the 2023 survey");
     alone ("trust after 2023", "после реформы") it asks about a time or an event there is
-    no figure for."""
+    no figure for; and ordinals unless an order is asked or was just shown (`listed`)."""
+    words = tuple(f.unexplained)
     if f.has("after") and not f.has(*ORDER_CUES, "position", "which", "change"):
-        return (*f.unexplained, *(f.words[i] for i in f.cues["after"]))
-    return tuple(f.unexplained)
+        words += tuple(f.words[i] for i in f.cues["after"])
+    if f.has("ordinal") and not (f.has(*ORDER_CUES, "position") or listed):
+        # "second", "третья": a place in an order, and none is asked or shown
+        words += tuple(f.words[i] for i in f.cues["ordinal"])
+    return words
+
+
+def _listed(context: Query | None, catalog: Catalog) -> bool:
+    """An answer in order, where "and the second one?" points: a ranking, or every
+    reason for feeling unsafe (the reasons are listed most cited first)."""
+    if context is None:
+        return False
+    role = catalog.questionnaire.role(context.topic)
+    return context.intent == Intent.RANKING or role == REASONS
 
 
 def _two_questions(f: Features) -> bool:
