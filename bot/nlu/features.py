@@ -32,6 +32,8 @@ FRAMING = ("marker/", "filler/", "speaker/")
 JOINS = "either"  # the cue of "and" / "or" between two parts of a question
 CONTRAST = "contrast"  # "ал", "а", "but": a second part may follow ("…, ал әскерге ше?")
 CENTURY = 2000  # "23-го" is 2023: the survey has no waves before 2000
+HUNDRED, THOUSAND = 100, 1000  # number words that multiply what comes before them
+ORDINAL = "cue/ordinal"  # "третьем", "үшінші": the last word of a year in words
 MAX_SHORT_YEAR = 99
 MONTHS = 12
 SHORT_YEAR_NEIGHBOURS = frozenset({"cue/year", "cue/year_ending"})
@@ -188,6 +190,10 @@ class Analyser:
         spans: dict[tuple[int, int], set[str]] = {}  # a phrase's words -> its concepts
         phrase_langs: dict[int, set[str]] = {}
         speaking: set[int] = set()  # words of the speaker about themselves
+        # (a year in number words is read before phrases: "жиырма үшінші жылы" is 2023,
+        # not "@number жыл", a span of years)
+        years_in_words = self._years_in_words(tokens, senses)
+        year_words = {i for _year, words in years_in_words for i in words}
         # Phrases first, longest first, so "Алматы облысы" is not read as "Алматы".
         matches = []
         for start, bases in enumerate(keys):
@@ -213,6 +219,8 @@ class Analyser:
                 continue  # "over 60%" is a share quoted, not "over 60" (an age group)
             if concept == YES_NO and end < len(tokens) and clauses[end] == clauses[start]:
                 continue  # "доверяют или нет?" ends a question; "или не доверяют" does not
+            if year_words.intersection(range(start, end)):
+                continue
             span = set(range(start, start + length))
             if (start, length) in spans:
                 # Other phrases on exactly these words mean what they say too, as a
@@ -252,6 +260,13 @@ class Analyser:
             for index in span:
                 phrase_langs[index] = {phrase.entry.lang}
         filler = [False] * len(tokens)
+        for year, words in years_in_words:
+            # "в двадцать третьем году", "екі мың жиырма үшінші жылы": a year in words
+            features.years.append(year)
+            features.wave_words.extend(tokens[i].text for i in words)
+            covered.update(words)
+            for i in words:
+                filler[i] = True
         for index, (token, sense) in enumerate(zip(tokens, senses, strict=True)):
             if index in covered:
                 continue
@@ -319,6 +334,45 @@ class Analyser:
         _told_bodies(features, clauses, frozenset(self.contrasts), self.other_topics)
         _set_aside(features, filler, spans_of, self.contrasts, clauses, self.denials)
         return features, phrase_langs, function_langs
+
+    def _years_in_words(
+        self, tokens: list[Token], senses: list[Sense]
+    ) -> list[tuple[int, list[int]]]:
+        """Years written in number words, before a word for a year (cue/year): the year
+        and the positions of its words. "двадцать третьем году" is 2023 (two digits are
+        this century's, as "23-го" is); "две тысячи двадцать четвёртый год" is 2024."""
+        found: list[tuple[int, list[int]]] = []
+        run: list[int] = []
+        for index, sense in enumerate([*senses, None]):
+            if sense is not None:
+                values = [self.lexicon.number_value(b) for b in sense.bases]
+                value = next((v for v in values if v is not None), None)
+                if value is not None and tokens[index].number is None:
+                    run.append(index)
+                    continue
+            if run:
+                year = _number_of([self._value(senses[i]) for i in run])
+                thousands = year >= THOUSAND  # ("in two thousand twenty three": a year)
+                concepts = (
+                    {e.concept for b in sense.bases for e in self.lexicon.concepts_of(b)}
+                    if sense is not None
+                    else set()
+                )
+                if "cue/year" in concepts and self._a_year(run, senses) and year < CENTURY // 20:
+                    year += CENTURY
+                if year in YEARS and (thousands or "cue/year" in concepts):
+                    found.append((year, run))
+            run = []
+        return found
+
+    def _a_year(self, run: list[int], senses: list[Sense]) -> bool:
+        """A year, not a span ("бес жыл", "five years"): it has a thousand, or ends in an
+        ordinal ("двадцать третьем году", "жиырма үшінші жылы")."""
+        last = {e.concept for b in senses[run[-1]].bases for e in self.lexicon.concepts_of(b)}
+        return ORDINAL in last or any(self._value(senses[i]) >= THOUSAND for i in run)
+
+    def _value(self, sense: Sense) -> int:
+        return next((v for b in sense.bases if (v := self.lexicon.number_value(b)) is not None), 0)
 
     def _speaker_word(self, sense: Sense) -> bool:
         return any(
@@ -451,6 +505,20 @@ def _told_bodies(
     features.concepts -= {f"institution/{ident}" for ident in told}
     if not features.institutions:
         features.concepts.discard("institution")
+
+
+def _number_of(values: list[int]) -> int:
+    """The number that number words say, in order: [2, 1000, 20, 3] is 2023."""
+    total = current = 0
+    for value in values:
+        if value >= THOUSAND:
+            total += (current or 1) * value
+            current = 0
+        elif value == HUNDRED:
+            current = (current or 1) * value
+        else:
+            current += value
+    return total + current
 
 
 def _claimed(index: int, tokens: list[Token], senses: list[Sense], lexicon: Lexicon) -> bool:

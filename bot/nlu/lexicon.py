@@ -689,5 +689,13 @@ class Lexicon:
                 self._number_words[base] = found
         return found
 
+    def number_value(self, base: str) -> int | None:
+        """The value of a number word ("пять" -> 5, "мың" -> 1000), None for other words."""
+        for entry in self.concepts_of(base):
+            kind, _, ident = entry.concept.partition("/")
+            if kind == "number" and ident.isdecimal():
+                return int(ident)
+        return None
+
     def phrases_from(self, base: str) -> list[Phrase]:
         return self.phrases.get(base, [])
