@@ -28,7 +28,8 @@ def claim(a: Asked) -> Claim:
     that asks where figures come from is about their sources, whatever the figures."""
     context = a.context
     follows_on = context is not None and context.states_figures and a.elliptical
-    if follows_on and a.f.wave_words and not a.has("when", "next", "source"):
+    waved = a.f.wave_words or a.has("previous")  # ("and the same in the previous release?")
+    if follows_on and waved and not a.has("when", "next", "source"):
         return None  # "and in the January 2024 release?": that figure, then
     f = a.f
     if a.has("coverage") and not (f.institutions or f.regions or f.facts or f.reasons):

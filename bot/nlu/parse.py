@@ -445,7 +445,12 @@ class Parser:
             measure = q.measure(q.by_role[SHARES], f)
         # (the measure shown: the one asked, or the topic's default)
         shown = context.measure or (reading.default if reading is not None else None)
-        if f.has("total", "along") and shown and measure != shown:
+        if f.has("total") and not f.has(*self.catalog.questionnaire.contrasts) and shown:
+            # "в сумме?" after "не доверяют": the total of the category shown (the words
+            # name no category, so the total's default reading does not apply)
+            measure = next((t for t, parts in self.catalog.derived.items() if shown in parts), None)
+            measure = measure or (shown if shown in self.catalog.derived else None)
+        elif f.has("total", "along") and shown and measure != shown:
             # "not safe?" then "total?", "fully?" then "together with the partly?": the
             # derived total the last answer's category is part of, with the one named
             # ("ал сенбейтіндер ше, олар да бірге?" after a total: the other side's total)

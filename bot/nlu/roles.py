@@ -15,6 +15,7 @@ from bot.nlu.features import JOINS
 from bot.questionnaire import BODIES, FACTS, PLACES, REASONS, SHARES, Reading
 
 ORDER_CUES = ("most", "least", "ranking")
+MANY_ANSWERS = 3  # answer words that, with "all categories", list the breakdown
 # Roles whose figures are published for the whole country only (here).
 NATIONAL = (BODIES, SHARES, REASONS, FACTS)
 
@@ -192,8 +193,9 @@ def _bodies_query(a: Asked, reading: Reading) -> Claim:
             subjects=compared,
             measure=measure or context.measure,
             order=order,
-            waves=context.waves if context.waves_named else (),
-            waves_named=context.waves_named,
+            # ("compare with the police, latest data": the latest wave, not the last one)
+            waves=context.waves if context.waves_named and not a.has("latest") else (),
+            waves_named=context.waves_named and not a.has("latest"),
         )
     if collective or unnamed or placed:
         intent = Intent.CHANGE if a.has("change") else Intent.RANKING
@@ -207,8 +209,10 @@ def _bodies_query(a: Asked, reading: Reading) -> Claim:
         elif a.has("separately"):
             # "fully and partly, separately": each category, as the breakdown has them
             return Query(Intent.BREAKDOWN, topic=topic, subjects=named)
-        elif a.has("breakdown") and measure is None:
+        elif a.has("breakdown") and (measure is None or _answers_listed(a)):
+            # ("все категории — доверяют, частично, скорее нет, ...": every answer)
             intent = Intent.BREAKDOWN
+            measure = None
         else:
             intent = Intent.VALUE
         return Query(intent, topic=topic, subjects=named, measure=measure)
@@ -218,6 +222,11 @@ def _bodies_query(a: Asked, reading: Reading) -> Claim:
     if context is not None and context.topic == topic and context.subjects:
         return NEEDS_CONTEXT  # "what about distrust?": a follow-up on the same body
     return which_body(a, measure)
+
+
+def _answers_listed(a: Asked) -> bool:
+    """Several answer categories named at once: a list of them, not one measure."""
+    return sum(1 for cue in a.f.cues if cue in a.q.contrasts) >= MANY_ANSWERS
 
 
 def _both(a: Asked, topic: str) -> tuple[str, ...]:
@@ -307,9 +316,26 @@ def _by_kind(a: Asked, reading: Reading, named: tuple[str, ...]) -> tuple[str, .
             and other not in found
             and _said(a, cue)
             and not a.has(own.get(place, ""))
+            and _kind_near(a, place, cue)
         ):
             found[found.index(place)] = other
     return tuple(found)
+
+
+def _kind_near(a: Asked, place: str, cue: str) -> bool:
+    """The word for a kind of place belongs to this place when nothing else named stands
+    between ("Алматы облысы", "облыс бойынша: Алматы"), not to another place ("Алматы
+    қаласында және Атырау облысында": Atyrau's region)."""
+    f = a.f
+    at = [p for p, ident in f.named_at if ident == place]
+    others = [p for p, ident in f.named_at if ident != place]
+    others += f.unavailable_at  # ("Атырау", a place not published, counts too)
+    for spot in f.cues.get(cue, ()):
+        for here in at:
+            low, high = sorted((here, spot))
+            if not any(low < o < high for o in others):
+                return True
+    return False
 
 
 def _said(a: Asked, cue: str) -> bool:
