@@ -59,6 +59,7 @@ SETS = (
     "heldout2",
     "heldout3",
     "heldout4",
+    "heldout5",
 )
 
 

@@ -332,6 +332,7 @@ class Analyser:
         features.domain_at = frozenset(domain)
         _frame(features, tokens, clauses, unexplained, domain, speaking, self.domain_cues)
         _told_bodies(features, clauses, frozenset(self.contrasts), self.other_topics)
+        _senders(features, clauses, frozenset(self.contrasts), self.other_topics)
         _set_aside(features, filler, spans_of, self.contrasts, clauses, self.denials)
         return features, phrase_langs, function_langs
 
@@ -467,6 +468,47 @@ def _frame(
             for found, at in zip(features.unavailable, features.unavailable_at, strict=True)
             if clauses[at][0] in asked and (clauses[at] in asking or clauses[at] not in spoken)
         ]
+
+
+def _senders(
+    features: Features,
+    clauses: list[tuple[int, int]],
+    answer_cues: frozenset[str],
+    other_topics: frozenset[str],
+) -> None:
+    """ "Алматы қаласы әкімдігінің баспасөз қызметі: қалада қанша қылмыс тіркелді?",
+    "Акимат Карагандинской области интересуется числом преступлений", "Ministry of ...:
+    trust in the police": a body the survey does not cover, named as who asks. It is
+    dropped when the question is about something else: another clause names a subject or
+    topic of its own, or its own clause asks about crimes, safety or the survey (not
+    trust, which would be trust in that body)."""
+    cues = features.cues
+    marked = {clauses[p] for cue in (*QUESTION_CUES, *answer_cues) for p in cues.get(cue, ())}
+    trust_words = {clauses[p] for cue in answer_cues for p in cues.get(cue, ())}
+    topical = {clauses[p] for cue in other_topics for p in cues.get(cue, ())}
+    topical |= {clauses[at] for at, _ident in features.named_at}
+    # (a clause that names a body the survey covers is about it: "шкала для полиции")
+    bodies = {clauses[at] for at, ident in features.named_at if ident in features.institutions}
+    kept: list[tuple[tuple[str, str], int]] = []
+    for found, at in zip(features.unavailable, features.unavailable_at, strict=False):
+        where = clauses[at]
+        elsewhere = bool(topical - {where})
+        sender = (
+            found[0] == "institution"
+            and where not in bodies
+            and (
+                (where not in marked and elsewhere)
+                or (where in topical and where not in trust_words and not cues.keys() & answer_cues)
+            )
+        )
+        if sender:
+            features.concepts.discard(f"unavailable_institution/{found[1]}")
+        else:
+            kept.append((found, at))
+    features.unavailable = [found for found, _at in kept]
+    features.unavailable_at = [at for _found, at in kept]
+    if not any(kind == "institution" for kind, _ident in features.unavailable):
+        features.concepts.discard("unavailable_institution")
 
 
 def _told_bodies(
