@@ -349,6 +349,10 @@ class Parser:
             # "a material on the spring 2024 poll. And last year, how many...?": the year
             # before the one named
             years, months = {year - 1 for year in years}, set()
+        if f.months and a.q.asks(PLACES, f) and not f.has(*SURVEY_WORDS):
+            # "crimes in Almaty in October": the counts are for the year, never by month
+            # (October names the survey's fieldwork, not the crime figures' period)
+            return [], period_asked(years, f.months, f.seasons)
         if years or months:
             by_release = f.has("release") and not f.has("fieldwork")
             found = catalog.waves_matching(years, months, by_release)
