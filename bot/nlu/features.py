@@ -345,12 +345,9 @@ class Analyser:
         found: list[tuple[int, list[int]]] = []
         run: list[int] = []
         for index, sense in enumerate([*senses, None]):
-            if sense is not None:
-                values = [self.lexicon.number_value(b) for b in sense.bases]
-                value = next((v for v in values if v is not None), None)
-                if value is not None and tokens[index].number is None:
-                    run.append(index)
-                    continue
+            if sense is not None and self._value(sense) and tokens[index].number is None:
+                run.append(index)
+                continue
             if run:
                 year = _number_of([self._value(senses[i]) for i in run])
                 thousands = year >= THOUSAND  # ("in two thousand twenty three": a year)
@@ -373,6 +370,7 @@ class Analyser:
         return ORDINAL in last or any(self._value(senses[i]) >= THOUSAND for i in run)
 
     def _value(self, sense: Sense) -> int:
+        """The value of a number word (number words are never 0), else 0."""
         return next((v for b in sense.bases if (v := self.lexicon.number_value(b)) is not None), 0)
 
     def _speaker_word(self, sense: Sense) -> bool:
