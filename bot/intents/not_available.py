@@ -102,6 +102,12 @@ def refusal(query: Query, p: Phrases) -> str:
             "The releases do not publish {name}; they give the sample, the ages "
             "covered, the fieldwork dates and the method."
         ).format(name=name)
+    elif kind == "group" and catalog.questionnaire.role(query.topic) == PLACES:
+        # crimes are counted by the police, not answered by respondents of some age
+        text = p.gettext(
+            "Registered crimes were published only as the total for each region, not "
+            "broken down {name}."
+        ).format(name=name)
     elif kind == "group":
         text = p.gettext(
             "The figures are published for all respondents together ({ages}), "
