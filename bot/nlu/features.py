@@ -36,6 +36,9 @@ HUNDRED, THOUSAND = 100, 1000  # number words that multiply what comes before th
 ORDINAL = "cue/ordinal"  # "третьем", "үшінші": the last word of a year in words
 MAX_SHORT_YEAR = 99
 MONTHS = 12
+# Cues of a time (waves.yaml): in a clause that only tells the speaker's story they do
+# not name the wave asked about.
+TIME_CUES = ("latest", "previous", "year", "that_time")
 SHORT_YEAR_NEIGHBOURS = frozenset({"cue/year", "cue/year_ending"})
 # A number this big is a count the user quotes, never an age or a span of years.
 QUOTED_COUNT = 200
@@ -90,6 +93,7 @@ class Features:
         "unknown",
         "wave_words",
         "words",
+        "year_at",
         "years",
     )  # fmt: skip
 
@@ -106,6 +110,7 @@ class Features:
         self.months: set[int] = set()
         self.seasons: set[str] = set()
         self.years: list[int] = []
+        self.year_at: list[int] = []  # the (first) word of each year
         self.reasons: list[str] = []
         self.facts: set[str] = set()
         self.glossary: list[str] = []
@@ -263,6 +268,7 @@ class Analyser:
         for year, words in years_in_words:
             # "в двадцать третьем году", "екі мың жиырма үшінші жылы": a year in words
             features.years.append(year)
+            features.year_at.append(min(words))
             features.wave_words.extend(tokens[i].text for i in words)
             covered.update(words)
             for i in words:
@@ -275,6 +281,7 @@ class Analyser:
                     filler[index] = True  # "не 2024 год, а предыдущий опрос": set aside
                 elif token.number in YEARS:
                     features.years.append(token.number)
+                    features.year_at.append(index)
                     features.wave_words.append(token.text)
                 elif (
                     index > 0 and tokens[index - 1].number in YEARS and 1 <= token.number <= MONTHS
@@ -285,6 +292,7 @@ class Analyser:
                 elif self._short_year(index, tokens, senses):
                     # "осенью 23-го", "23-го года", "2023 ж." written "23 ж.": 2023
                     features.years.append(CENTURY + token.number)
+                    features.year_at.append(index)
                     features.wave_words.append(token.text)
                 elif not (
                     self._day_of_month(index, tokens, senses)
@@ -449,6 +457,18 @@ def _frame(
             if where in asking or (sentence in sentences and where not in spoken):
                 kept.append(i)
         unexplained = kept
+        # "My son was robbed last year, do people still trust the police?": the time of the
+        # speaker's story is not the wave asked about
+        scene = spoken - asking
+        for cue in TIME_CUES:
+            kept_at = [i for i in features.cues.get(cue, ()) if clauses[i] not in scene]
+            if kept_at:
+                features.cues[cue] = kept_at
+            elif features.cues.pop(cue, None) is not None:
+                features.concepts.discard(f"cue/{cue}")
+        years = [(y, i) for y, i in zip(features.years, features.year_at, strict=True)]
+        features.years = [y for y, i in years if clauses[i] not in scene]
+        features.year_at = [i for _y, i in years if clauses[i] not in scene]
     # (a few are enough to say why a figure was held back; a paste of noise keeps no more)
     features.unexplained = [tokens[i].text for i in unexplained[:MAX_UNEXPLAINED]]
     # ("I'm a journalist from Karaganda. ..."): words that only tell about the speaker
@@ -595,7 +615,10 @@ def _told(
     asking = questions & named
     if not asking:
         return set()
-    return {sentence[i] for i in features.speaking} - questions
+    # ("…не сталкивались? Я про полицию.": a sentence that says what the question is
+    # about is part of it)
+    about = {sentence[p] for p in features.cues.get("about", ())}
+    return {sentence[i] for i in features.speaking} - questions - about
 
 
 def _fits(word: str, keys: frozenset[str], token: Token) -> bool:
