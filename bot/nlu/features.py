@@ -615,9 +615,11 @@ def _told(
     asking = questions & named
     if not asking:
         return set()
-    # ("…не сталкивались? Я про полицию.": a sentence that says what the question is
-    # about is part of it)
-    about = {sentence[p] for p in features.cues.get("about", ())}
+    # ("…не сталкивались? Я про полицию.": a sentence that names what the question is
+    # about; "Пишу материал про опрос весны 2024 года. А в прошлом году ...?" tells)
+    about = {sentence[p] for p in features.cues.get("about", ())} & {
+        sentence[p] for p, _ident in features.named_at
+    }
     return {sentence[i] for i in features.speaking} - questions - about
 
 
