@@ -29,6 +29,9 @@ PLACE, CUE = "region/", "cue/"
 PERCENT = "%"
 YES_NO = "cue/yes_no"  # a yes-or-no tail ("... или нет?"), only at the end of a clause
 FRAMING = ("marker/", "filler/", "speaker/")
+# Phrases whose number is a count even when it looks quoted: framing ("over 20 years in
+# the police"), and kinds of crime figure ("per 100,000 people" is a rate, not a claim).
+COUNTED = (*FRAMING, "unavailable_offence/")
 JOINS = "either"  # the cue of "and" / "or" between two parts of a question
 CONTRAST = "contrast"  # "ал", "а", "but": a second part may follow ("…, ал әскерге ше?")
 CENTURY = 2000  # "23-го" is 2023: the survey has no waves before 2000
@@ -217,7 +220,7 @@ class Analyser:
         for length, start, phrase in matches:
             concept = phrase.entry.concept
             end = start + length
-            if not concept.startswith(FRAMING) and any(
+            if not concept.startswith(COUNTED) and any(
                 word == NUMBER and _claimed(start + k, tokens, senses, lexicon)
                 for k, word in enumerate(phrase.words)
             ):

@@ -362,6 +362,22 @@ def places_question(a: Asked, reading: Reading) -> Query:
     if compared:
         return Query(Intent.COMPARE, topic=topic, subjects=compared, measure=measure, order="desc")
     placed = _placed(a)
+    if reading.only_most and a.has("portion") and len(named) <= 1 and not placed:
+        # "what percentage of all crimes were in Almaty?": a share of the country's total,
+        # and the release gives no total (the region's count is offered)
+        offered = Query(Intent.VALUE, topic=topic, subjects=named, measure=measure)
+        return Query(
+            Intent.NOT_AVAILABLE,
+            topic=topic,
+            lacking=Lacking("total"),
+            options=(
+                offered
+                if named
+                else replace(
+                    offered, intent=Intent.RANKING, subjects=a.everyone(topic), order="desc"
+                ),
+            ),
+        )
     if len(named) == 1 and not a.has(*ORDER_CUES) and not placed:
         return Query(Intent.VALUE, topic=topic, subjects=named, measure=measure)
     if len(named) >= 2 and not placed:
