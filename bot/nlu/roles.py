@@ -15,6 +15,8 @@ from bot.nlu.features import JOINS
 from bot.questionnaire import BODIES, FACTS, PLACES, REASONS, SHARES, Reading
 
 ORDER_CUES = ("most", "least", "ranking")
+# The two sides of each answer scale, as cue words (knowledge/lexicon/measures.yaml).
+SIDES = (("trust", "distrust"), ("agree", "disagree"))
 MANY_ANSWERS = 3  # answer words that, with "all categories", list the breakdown
 # Roles whose figures are published for the whole country only (here).
 NATIONAL = (BODIES, SHARES, REASONS, FACTS)
@@ -206,8 +208,9 @@ def _bodies_query(a: Asked, reading: Reading) -> Claim:
     if len(named) == 1:
         if a.has("change"):
             intent = Intent.CHANGE
-        elif a.has("separately"):
-            # "fully and partly, separately": each category, as the breakdown has them
+        elif a.has("separately") or _both_sides(a):
+            # "fully and partly, separately", "trust vs distrust", "сенетіндер көп пе,
+            # сенбейтіндер көп пе?": each category, as the breakdown has them
             return Query(Intent.BREAKDOWN, topic=topic, subjects=named)
         elif a.has("breakdown") and (measure is None or _answers_listed(a)):
             # ("все категории — доверяют, частично, скорее нет, ...": every answer)
@@ -222,6 +225,22 @@ def _bodies_query(a: Asked, reading: Reading) -> Claim:
     if context is not None and context.topic == topic and context.subjects:
         return NEEDS_CONTEXT  # "what about distrust?": a follow-up on the same body
     return which_body(a, measure)
+
+
+def _both_sides(a: Asked) -> bool:
+    """Trust and distrust both asked ("more trust or distrust?", "сколько больше доверяют,
+    чем не доверяют"): a word of each side of one scale, a negation reaching only one.
+    ("совсем не согласны, что можно доверять" is one answer: disagree that it can be
+    trusted.)"""
+    cues = a.f.cues
+    negations = set(cues.get("neg", ()))
+    after = set(cues.get("neg_after", ()))
+    for word, opposite in SIDES:
+        said = cues.get(word, ())
+        negated = [p for p in said if negations & {p - 1, p - 2} or after & {p + 1, p + 2}]
+        if len(said) > len(negated) and (negated or cues.get(opposite)):
+            return True
+    return False
 
 
 def _answers_listed(a: Asked) -> bool:
