@@ -6,6 +6,7 @@ what matched, and where: phrases first (longest first), then single words.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 
 from bot.memo import Memo
@@ -15,6 +16,7 @@ from bot.nlu.normalize import (
     NUMBER,
     YEAR,
     Token,
+    asked_sentences,
     clauses_of_clean,
     kazakh_latin_key,
     tokens_of_clean,
@@ -57,6 +59,7 @@ SPEAKER = "speaker/"  # "I", "мне", "внук сказал": the speaker tell
 DOMAIN_KINDS = frozenset({"institution", "region", "reason", "fact", "glossary"})
 UNAVAILABLE = "unavailable_"  # function words, whose language frames a mixed sentence
 DAYS = 31
+STORY_WORDS = 5  # words of a sentence that tells a story before the question
 SHORT_WORD = 2  # letters of an unknown word too short to carry a meaning of its own
 # Cues that set a subject or an answer aside (bot.nlu.features._set_aside); the answer
 # words a contrast can set aside ("толық емес, ішінара") are questionnaire.yaml's contrasts.
@@ -168,7 +171,7 @@ class Analyser:
             senses.append(sense)
         features, phrase_langs, function_langs = self._features(tokens, senses, clauses)
         lang = detect(tokens, senses, phrase_langs, function_langs, fallback=lang_hint)
-        told = _told(features, clauses, frozenset(self.contrasts))
+        told = _told(features, clauses, frozenset(self.contrasts), asked_sentences(text))
         if told:
             # "Ажем айтады, бұрын сотқа ешкім сенбейтін. Сотқа қанша адам сенеді?": what
             # the speaker tells in a sentence of its own is not part of what is asked
@@ -602,7 +605,10 @@ def _claimed(index: int, tokens: list[Token], senses: list[Sense], lexicon: Lexi
 
 
 def _told(
-    features: Features, clauses: list[tuple[int, int]], answer_cues: frozenset[str]
+    features: Features,
+    clauses: list[tuple[int, int]],
+    answer_cues: frozenset[str],
+    asked: frozenset[int] = frozenset(),
 ) -> set[int]:
     """Sentences in which the speaker only tells something (a speaker word, no question
     word), when another sentence asks about something the survey measures and names it
@@ -611,6 +617,7 @@ def _told(
     if len(set(sentence)) < 2:
         return set()
     questions = {sentence[p] for cue in QUESTION_CUES for p in features.cues.get(cue, ())}
+    questions |= asked
     # (a sentence that names what it asks about: "Сколько доверяют нам?" refers back)
     answer_words = {p for cue in answer_cues for p in features.cues.get(cue, ())}
     named = {sentence[p] for p, _ident in features.named_at}
@@ -623,7 +630,23 @@ def _told(
     about = {sentence[p] for p in features.cues.get("about", ())} & {
         sentence[p] for p, _ident in features.named_at
     }
-    return {sentence[i] for i in features.speaking} - questions - about
+    # A story told before the question ("Өткен жылы ұлымның үйін тонап кетті, полицияны
+    # шақырдық, әрең келді. ... халық полицияға сене ме?") sets the scene, whoever it is
+    # about: a sentence of a few words or more before the last one that asks, with no "?".
+    # When that one ends in "?" and names its subject, the story's question words are
+    # told too ("...когда говорят, что полиции не верят. Сколько не доверяют полиции?");
+    # otherwise the story has none ("Хочу сравнить полицию и суды. Какой орган ...?").
+    last = max(asking)
+    words = Counter(sentence)
+    subjects = {sentence[p] for p, _ident in features.named_at}
+    plain = last in asked and last in subjects
+    story = {
+        s
+        for s in set(sentence)
+        if s < last and words[s] >= STORY_WORDS and s not in asked and (plain or s not in questions)
+    }
+    told = {sentence[i] for i in features.speaking} - questions - asked
+    return (told | story) - about
 
 
 def _fits(word: str, keys: frozenset[str], token: Token) -> bool:

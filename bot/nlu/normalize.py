@@ -213,6 +213,14 @@ _CLAUSE_END = re.compile(r"[.!?;:,)(»«\"]+\s+|\s[-–—]+\s")
 _SENTENCE_END = re.compile(r"[.!?;]+[)»\"]*\s+")
 
 
+def asked_sentences(text: str) -> frozenset[int]:
+    """The sentences (numbered as clauses_of_clean numbers them) that end in "?"."""
+    folded = text.casefold()
+    return frozenset(
+        n for n, m in enumerate(_SENTENCE_END.finditer(folded + " ")) if "?" in m.group(0)
+    )
+
+
 def clauses_of_clean(text: str) -> list[tuple[int, int]]:
     """The (sentence, clause) each token of tokens_of_clean(text) is in, from 0."""
     folded = text.casefold()
