@@ -21,6 +21,9 @@ class Catalog(NamedTuple):
     derived: dict[str, tuple[str, ...]]  # derived measure -> the published ones it sums
     topic_waves: dict[str, tuple[str, ...]]  # topic -> waves that have its figures
     questionnaire: Questionnaire
+    # (topic, subject, measure) -> its value in the latest wave that has it, totals too:
+    # to tell which figure a value the user quotes is about
+    latest_values: dict[tuple[str, str, str], float]
 
     @classmethod
     def from_store(cls, store: Store) -> Catalog:
@@ -40,6 +43,7 @@ class Catalog(NamedTuple):
             derived={k: parts for k, (_t, parts) in store.derived_measures().items()},
             topic_waves={t: store.topic_waves(t) for t in topics},
             questionnaire=Questionnaire.from_json(store.meta("questionnaire") or "{}"),
+            latest_values=_latest_values(store, topics),
         )
 
     # -- waves ---------------------------------------------------------------------------
@@ -92,6 +96,19 @@ class Catalog(NamedTuple):
         """The categories of a topic whose subjects share one scale."""
         scales = {self.scales[(topic, s)] for s in self.subjects.get(topic, ())}
         return self.scale_measures.get(scales.pop(), ()) if len(scales) == 1 else ()
+
+
+def _latest_values(store: Store, topics: tuple[str, ...]) -> dict[tuple[str, str, str], float]:
+    values: dict[tuple[str, str, str], float] = {}
+    for topic in topics:
+        for figure in store.facts(topic):  # oldest wave first: the latest one stays
+            values[(topic, figure.subject, figure.measure)] = float(figure.value)
+    for derived, (topic, parts) in store.derived_measures().items():
+        for subject in store.subjects(topic):
+            found = [values.get((topic, subject, part)) for part in parts]
+            if all(v is not None for v in found):
+                values[(topic, subject, derived)] = sum(v for v in found if v is not None)
+    return values
 
 
 def _months_between(start: str, end: str) -> list[tuple[int, int]]:

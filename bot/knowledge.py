@@ -927,6 +927,12 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
         if default is not None and str(default) not in measures:
             reader.problem(path, line, f"default measure '{default}' is not a measure of '{topic}'")
         compiled["default"] = None if default is None else str(default)
+        # The other measure a share quoted of the default may be ("I heard 90% trust the
+        # prosecutors": the total with partial trust): the one nearer the quote answers.
+        quoted = entry.get("quoted")
+        if quoted is not None and str(quoted) not in measures:
+            reader.problem(path, line, f"quoted measure '{quoted}' is not a measure of '{topic}'")
+        compiled["quoted"] = None if quoted is None else str(quoted)
         # The group of figures a question that names no measure gets ("do people feel
         # safe?": the totals with the categories); links made before it keep theirs.
         default_group = entry.get("default_group")
@@ -1034,6 +1040,13 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
     if not isinstance(denials, list) or not set(map(str, denials)) <= cues:
         reader.problem(path, plan[LINE], "denials must be a list of known cues")
         denials = []
+    opposites = plan.get("opposites") or []
+    if not isinstance(opposites, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and set(map(str, pair)) <= cues
+        for pair in opposites
+    ):
+        reader.problem(path, plan[LINE], "opposites must be pairs of known cues")
+        opposites = []
     headlines = []
     for entry in reader.records(path, plan.get("headlines"), "headlines"):
         intent, topic = str(entry.get("intent")), str(entry.get("topic"))
@@ -1049,4 +1062,5 @@ def _load_questionnaire(reader: _Reader, path: Path, plan: Any, kb: Knowledge) -
         "headlines": headlines,
         "contrasts": contrasts,
         "denials": [str(d) for d in denials],
+        "opposites": [[str(a), str(b)] for a, b in opposites],
     }

@@ -41,6 +41,7 @@ class Reading(NamedTuple):
     namesakes: tuple[tuple[str, str, str], ...]  # (place, cue, the place of that name)
     # (condition, (kind, id)): what people ask of the topic that the survey did not ask
     not_asked: tuple[tuple[Compiled, tuple[str, str]], ...] = ()
+    quoted: str | None = None  # what a share quoted of the default may be instead
 
 
 class Questionnaire:
@@ -59,6 +60,11 @@ class Questionnaire:
         # Answer words that deny ("сенбейтін", "disagree"): "толық сенбейтін, бірақ ішінара
         # сенетіндер" sets the denied answer aside for the one after "but".
         self.denials: frozenset[str] = frozenset(data.get("denials", ()))
+        # The two sides of each answer scale ("trust", "distrust"): both asked is every
+        # category (bot/nlu/roles.py)
+        self.opposites: tuple[tuple[str, str], ...] = tuple(
+            (a, b) for a, b in data.get("opposites", ())
+        )
         self.headlines: tuple[tuple[str, str], ...] = tuple(
             (h["intent"], h["topic"]) for h in data["headlines"]
         )
@@ -142,6 +148,7 @@ def _reading(data: Mapping[str, Any]) -> Reading:
         said=condition("said"),
         ask_back=condition("ask_back"),
         default=data.get("default"),
+        quoted=data.get("quoted"),
         default_group=data.get("default_group"),
         measures=tuple((m, from_json(when)) for m, when in data["measures"]),
         groups={name: tuple(members) for name, members in data["groups"].items()},

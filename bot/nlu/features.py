@@ -87,6 +87,7 @@ class Features:
         "institutions",
         "months",
         "named_at",
+        "quoted",
         "reasons",
         "regions",
         "reply",
@@ -129,6 +130,7 @@ class Features:
         self.excluded: list[str] = []  # subjects set aside ("not the police but ...")
         self.words: tuple[str, ...] = ()  # the question's words (casefolded), to split it
         self.reply: str | None = None  # the language a reply is asked in ("по-русски")
+        self.quoted: int | None = None  # a share the user quotes ("is it true 90% ...?")
 
     def has(self, *cues: str) -> bool:
         return any(cue in self.cues for cue in cues)
@@ -253,6 +255,17 @@ class Analyser:
                 _note(features, concept, start, tokens[start : start + length])
                 glossed |= span
                 continue
+            if features.quoted is None and concept.startswith(FRAMING):
+                # ("90 пайыздан астам адам сенеді деп естідім": a share quoted, in words
+                # that otherwise change nothing)
+                features.quoted = next(
+                    (
+                        tokens[start + k].number
+                        for k, word in enumerate(phrase.words)
+                        if word == NUMBER and _claimed(start + k, tokens, senses, lexicon)
+                    ),
+                    None,
+                )
             # A year in a phrase ("fall @year") still names its wave: the phrase gives
             # meaning to the words around it.
             covered |= {i for i in span if phrase.words[i - start] != YEAR}
@@ -300,10 +313,10 @@ class Analyser:
                     features.years.append(CENTURY + token.number)
                     features.year_at.append(index)
                     features.wave_words.append(token.text)
-                elif not (
-                    self._day_of_month(index, tokens, senses)
-                    or _claimed(index, tokens, senses, lexicon)
-                ):
+                elif _claimed(index, tokens, senses, lexicon):
+                    if features.quoted is None:
+                        features.quoted = token.number
+                elif not self._day_of_month(index, tokens, senses):
                     unexplained.append(index)  # "10 лет", "in 3 regions": what of it?
                 continue
             if not sense.phrase_bases and len(token.key) > 2:

@@ -15,8 +15,6 @@ from bot.nlu.features import JOINS
 from bot.questionnaire import BODIES, FACTS, PLACES, REASONS, SHARES, Reading
 
 ORDER_CUES = ("most", "least", "ranking")
-# The two sides of each answer scale, as cue words (knowledge/lexicon/measures.yaml).
-SIDES = (("trust", "distrust"), ("agree", "disagree"))
 MANY_ANSWERS = 3  # answer words that, with "all categories", list the breakdown
 # Roles whose figures are published for the whole country only (here).
 NATIONAL = (BODIES, SHARES, REASONS, FACTS)
@@ -218,6 +216,8 @@ def _bodies_query(a: Asked, reading: Reading) -> Claim:
             measure = None
         else:
             intent = Intent.VALUE
+            if measure is None:
+                measure = _quoted_measure(a, reading, named[0])
         return Query(intent, topic=topic, subjects=named, measure=measure)
     if a.has("change"):
         return Query(Intent.CHANGE, topic=topic, subjects=everyone, measure=measure)
@@ -225,6 +225,20 @@ def _bodies_query(a: Asked, reading: Reading) -> Claim:
     if context is not None and context.topic == topic and context.subjects:
         return NEEDS_CONTEXT  # "what about distrust?": a follow-up on the same body
     return which_body(a, measure)
+
+
+def _quoted_measure(a: Asked, reading: Reading, subject: str) -> str | None:
+    """ "I heard 90% trust the prosecutor's office. True?": a share quoted nearer the total
+    (trust and partial trust) than the share who trust is about the total."""
+    quoted, other = a.f.quoted, reading.quoted
+    if quoted is None or other is None or reading.default is None:
+        return None
+    values = a.catalog.latest_values
+    default = values.get((reading.topic, subject, reading.default))
+    total = values.get((reading.topic, subject, other))
+    if default is None or total is None:
+        return None
+    return other if abs(total - quoted) < abs(default - quoted) else None
 
 
 def _both_sides(a: Asked) -> bool:
@@ -235,7 +249,7 @@ def _both_sides(a: Asked) -> bool:
     cues = a.f.cues
     negations = set(cues.get("neg", ()))
     after = set(cues.get("neg_after", ()))
-    for word, opposite in SIDES:
+    for word, opposite in a.q.opposites:
         said = cues.get(word, ())
         negated = [p for p in said if negations & {p - 1, p - 2} or after & {p + 1, p + 2}]
         if len(said) > len(negated) and (negated or cues.get(opposite)):
