@@ -54,7 +54,7 @@ cases_module = _cases_module()
 ROOT, judge, load = cases_module.ROOT, cases_module.judge, cases_module.load
 
 SETS = (
-    *(f"dev{n}" for n in range(1, 14)),
+    *(f"dev{n}" for n in range(1, 15)),
     "heldout",
     "heldout2",
     "heldout3",

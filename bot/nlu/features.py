@@ -653,9 +653,12 @@ def _told(
     words = Counter(sentence)
     subjects = {sentence[p] for p, _ident in features.named_at}
     plain = last in asked and last in subjects
+    # (a year typed in it is the data asked for: "Pretend you have the 2025 data. Police
+    # trust?", "Нужны данные за 2023 год. ...")
+    dated = {sentence[i] for i in features.year_at}
     story = {
         s
-        for s in set(sentence)
+        for s in set(sentence) - dated
         if s < last and words[s] >= STORY_WORDS and s not in asked and (plain or s not in questions)
     }
     told = {sentence[i] for i in features.speaking} - questions - asked
