@@ -60,6 +60,7 @@ SETS = (
     "heldout3",
     "heldout4",
     "heldout5",
+    "heldout6",
 )
 
 
