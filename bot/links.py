@@ -25,7 +25,7 @@ _FIELD = re.compile(r"([ITSXMWPOD])([a-z0-9_-]*)")
 _PAYLOAD = re.compile(r"^(?:[ITSXMWPOD][a-z0-9_-]*)+$")
 
 
-def encode(query: Query, catalog: Catalog) -> str | None:
+def encode(query: Query, catalog: Catalog, short: bool = False) -> str | None:
     """The payload for a query, pinned to the wave it was answered for; None if too long."""
     code = CODES.get(query.intent)
     if code is None:
@@ -43,7 +43,9 @@ def encode(query: Query, catalog: Catalog) -> str | None:
             fields.append("X" + "-".join(left_out))
         else:
             fields.append("S" + "-".join(query.subjects))
-    if query.measure:
+    reading = catalog.questionnaire.by_topic.get(query.topic or "")
+    if query.measure and not (short and reading and query.measure == reading.default):
+        # (a long link leaves out the topic's default measure: it reads back the same)
         fields.append(f"M{query.measure}")
     if waves:
         tag = "W" if query.waves_named else "P"
@@ -54,7 +56,9 @@ def encode(query: Query, catalog: Catalog) -> str | None:
     if facet:
         fields.append(f"D{facet}")
     payload = "".join(fields)
-    return payload if len(payload) <= MAX_PAYLOAD else None
+    if len(payload) <= MAX_PAYLOAD:
+        return payload
+    return None if short else encode(query, catalog, short=True)
 
 
 def _left_out(query: Query, catalog: Catalog) -> tuple[str, ...]:
