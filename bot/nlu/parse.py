@@ -116,6 +116,16 @@ class Parser:
             # the courts?": that answer for the courts
             context = replace(context, intent=Intent.VALUE, lacking=None)
         query = self.query(features, context)
+        if (
+            features.reply
+            and context is not None
+            and query.intent.small_talk
+            and context.states_figures
+            and not features.unexplained
+        ):
+            # "in Kazakh please", "по-английски please" after an answer: that answer, in
+            # the language asked for
+            return Parsed(context, lang, ())
         # "X or Y" of one question's categories is their total (the query has it); only
         # a question on two topics is split ("police trust and crimes in Karaganda").
         if (JOINS in features.cues or CONTRAST in features.cues) and (
