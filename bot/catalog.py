@@ -21,7 +21,7 @@ class Catalog(NamedTuple):
     derived: dict[str, tuple[str, ...]]  # derived measure -> the published ones it sums
     topic_waves: dict[str, tuple[str, ...]]  # topic -> waves that have its figures
     questionnaire: Questionnaire
-    # (topic, subject, measure) -> its value in the latest wave that has it, totals too:
+    # (topic, subject, measure) -> its published value in the latest wave that has it:
     # to tell which figure a value the user quotes is about
     latest_values: dict[tuple[str, str, str], float]
 
@@ -99,16 +99,9 @@ class Catalog(NamedTuple):
 
 
 def _latest_values(store: Store, topics: tuple[str, ...]) -> dict[tuple[str, str, str], float]:
-    values: dict[tuple[str, str, str], float] = {}
-    for topic in topics:
-        for figure in store.facts(topic):  # oldest wave first: the latest one stays
-            values[(topic, figure.subject, figure.measure)] = float(figure.value)
-    for derived, (topic, parts) in store.derived_measures().items():
-        for subject in store.subjects(topic):
-            found = [values.get((topic, subject, part)) for part in parts]
-            if all(v is not None for v in found):
-                values[(topic, subject, derived)] = sum(v for v in found if v is not None)
-    return values
+    # (oldest wave first: the latest one stays)
+    figures = (f for topic in topics for f in store.facts(topic))
+    return {(f.topic, f.subject, f.measure): float(f.value) for f in figures}
 
 
 def _months_between(start: str, end: str) -> list[tuple[int, int]]:

@@ -485,7 +485,7 @@ def _frame(
                 features.cues[cue] = kept_at
             elif features.cues.pop(cue, None) is not None:
                 features.concepts.discard(f"cue/{cue}")
-        years = [(y, i) for y, i in zip(features.years, features.year_at, strict=True)]
+        years = list(zip(features.years, features.year_at, strict=True))
         features.years = [y for y, i in years if clauses[i] not in scene]
         features.year_at = [i for _y, i in years if clauses[i] not in scene]
     # (a few are enough to say why a figure was held back; a paste of noise keeps no more)
@@ -633,16 +633,14 @@ def _told(
     questions |= asked
     # (a sentence that names what it asks about: "Сколько доверяют нам?" refers back)
     answer_words = {p for cue in answer_cues for p in features.cues.get(cue, ())}
-    named = {sentence[p] for p, _ident in features.named_at}
-    named |= {sentence[i] for i in features.domain_at if i not in answer_words}
+    subjects = {sentence[p] for p, _ident in features.named_at}
+    named = subjects | {sentence[i] for i in features.domain_at if i not in answer_words}
     asking = questions & named
     if not asking:
         return set()
     # ("…не сталкивались? Я про полицию.": a sentence that names what the question is
     # about; "Пишу материал про опрос весны 2024 года. А в прошлом году ...?" tells)
-    about = {sentence[p] for p in features.cues.get("about", ())} & {
-        sentence[p] for p, _ident in features.named_at
-    }
+    about = {sentence[p] for p in features.cues.get("about", ())} & subjects
     # A story told before the question ("Өткен жылы ұлымның үйін тонап кетті, полицияны
     # шақырдық, әрең келді. ... халық полицияға сене ме?") sets the scene, whoever it is
     # about: a sentence of a few words or more before the last one that asks, with no "?".
@@ -651,7 +649,6 @@ def _told(
     # otherwise the story has none ("Хочу сравнить полицию и суды. Какой орган ...?").
     last = max(asking)
     words = Counter(sentence)
-    subjects = {sentence[p] for p, _ident in features.named_at}
     plain = last in asked and last in subjects
     # (a year typed in it is the data asked for: "Pretend you have the 2025 data. Police
     # trust?", "Нужны данные за 2023 год. ...")

@@ -215,9 +215,9 @@ _SENTENCE_END = re.compile(r"[.!?;]+[)»\"]*\s+")
 
 def asked_sentences(text: str) -> frozenset[int]:
     """The sentences (numbered as clauses_of_clean numbers them) that end in "?"."""
-    folded = text.casefold()
+    # (a "?" that ends the text ends its last sentence, which clauses_of_clean leaves open)
     return frozenset(
-        n for n, m in enumerate(_SENTENCE_END.finditer(folded + " ")) if "?" in m.group(0)
+        n for n, m in enumerate(_SENTENCE_END.finditer(text + " ")) if "?" in m.group(0)
     )
 
 

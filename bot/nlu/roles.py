@@ -233,12 +233,16 @@ def _quoted_measure(a: Asked, reading: Reading, subject: str) -> str | None:
     quoted, other = a.f.quoted, reading.quoted
     if quoted is None or other is None or reading.default is None:
         return None
-    values = a.catalog.latest_values
-    default = values.get((reading.topic, subject, reading.default))
-    total = values.get((reading.topic, subject, other))
-    if default is None or total is None:
+    catalog = a.catalog
+    found = [
+        catalog.latest_values.get((reading.topic, subject, part))
+        for part in (reading.default, *catalog.derived.get(other, (other,)))
+    ]
+    values = [value for value in found if value is not None]
+    if len(values) < len(found):
         return None
-    return other if abs(total - quoted) < abs(default - quoted) else None
+    default, *parts = values
+    return other if abs(sum(parts) - quoted) < abs(default - quoted) else None
 
 
 def _both_sides(a: Asked) -> bool:
@@ -398,18 +402,13 @@ def places_question(a: Asked, reading: Reading) -> Query:
     if reading.only_most and a.has("portion") and len(named) <= 1 and not placed:
         # "what percentage of all crimes were in Almaty?": a share of the country's total,
         # and the release gives no total (the region's count is offered)
-        offered = Query(Intent.VALUE, topic=topic, subjects=named, measure=measure)
+        offered = (
+            Query(Intent.VALUE, topic=topic, subjects=named, measure=measure)
+            if named
+            else Query(Intent.RANKING, topic=topic, subjects=a.everyone(topic), order="desc")
+        )
         return Query(
-            Intent.NOT_AVAILABLE,
-            topic=topic,
-            lacking=Lacking("total"),
-            options=(
-                offered
-                if named
-                else replace(
-                    offered, intent=Intent.RANKING, subjects=a.everyone(topic), order="desc"
-                ),
-            ),
+            Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("total"), options=(offered,)
         )
     if len(named) == 1 and not a.has(*ORDER_CUES) and not placed:
         return Query(Intent.VALUE, topic=topic, subjects=named, measure=measure)
