@@ -13,6 +13,7 @@ from bot.store import Store, StoreBroken, StoreUnavailable, write_store
 if TYPE_CHECKING:
     import logging
 
+    from bot.build_diff import StoreDiff
     from bot.knowledge import Knowledge, Problem
     from bot.nlu.lexicon import Lexicon
 
@@ -30,25 +31,40 @@ def _log() -> logging.Logger:
 class BuildResult(NamedTuple):
     problems: list[Problem]
     counts: dict[str, int]
+    # What the build changed against the store it replaced (with check_only: would
+    # change); None when knowledge/ has problems, or nothing was compared.
+    diff: StoreDiff | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def build(knowledge_dir: Path, db_path: Path | None, *, check_only: bool = False) -> BuildResult:
+def build(
+    knowledge_dir: Path,
+    db_path: Path | None,
+    *,
+    check_only: bool = False,
+    compare: bool = True,
+) -> BuildResult:
     """Validate knowledge_dir; unless check_only, replace db_path with a fresh store.
 
     The store is written to a temporary file beside db_path and renamed into
     place only when complete, so readers see the old store or the new one,
     never a half-written one, and a failed build leaves the old store alone.
+
+    compare: the result's diff says what changed against the store replaced (with
+    check_only, what a build would change: the store is written to a temporary
+    directory, compared and deleted; db_path is never touched).
     """
     from bot.knowledge import load_knowledge  # YAML: only a build pays for it
 
     kb, problems = load_knowledge(knowledge_dir)
     counts = _counts(kb)
-    if problems or check_only or db_path is None:
+    if problems or db_path is None:
         return BuildResult(problems, counts)
+    if check_only:
+        return BuildResult([], counts, _check_diff(kb, knowledge_dir, db_path) if compare else None)
     import tempfile
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,17 +73,44 @@ def build(knowledge_dir: Path, db_path: Path | None, *, check_only: bool = False
     )
     os.close(handle)
     tmp = Path(tmp_name)
+    diff = None
     try:
-        meta = {
-            "lexicon_snapshot": _lexicon_snapshot(kb),
-            "questionnaire": json.dumps(kb.questionnaire),
-        }
-        write_store(tmp, kb, knowledge_dir, meta)
+        _write(tmp, kb, knowledge_dir)
+        if compare:
+            from bot.build_diff import compare_stores
+
+            diff = compare_stores(db_path, tmp)
         os.replace(tmp, db_path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    return BuildResult([], counts)
+    return BuildResult([], counts, diff)
+
+
+def _write(path: Path, kb: Knowledge, knowledge_dir: Path) -> None:
+    meta = {
+        "lexicon_snapshot": _lexicon_snapshot(kb),
+        "questionnaire": json.dumps(kb.questionnaire),
+    }
+    write_store(path, kb, knowledge_dir, meta)
+
+
+def _check_diff(kb: Knowledge, knowledge_dir: Path, db_path: Path) -> StoreDiff:
+    """What a build would change, from a store written to a temporary directory."""
+    import tempfile
+
+    from bot.build_diff import StoreDiff, compare_stores
+
+    if not db_path.exists():  # nothing to compare with: no need to write anything
+        return StoreDiff(db_path, "first")
+    with tempfile.TemporaryDirectory(prefix="senim-check-") as folder:
+        tmp = Path(folder) / "senim.sqlite3"
+        try:
+            _write(tmp, kb, knowledge_dir)
+        except OSError as error:
+            reason = f"no store could be written to compare with ({error.strerror or error})"
+            return StoreDiff(db_path, "not_compared", reason)
+        return compare_stores(db_path, tmp)
 
 
 def _counts(kb: Knowledge) -> dict[str, int]:
@@ -155,7 +198,7 @@ def _rebuild(
     """Build the store in place; keep a usable old one when knowledge/ cannot build."""
     usable_old = db_path.exists() and not replace_broken
     try:
-        result = build(knowledge_dir, db_path)
+        result = build(knowledge_dir, db_path, compare=False)  # no one reads a diff here
     except OSError as error:  # e.g. a read-only install: serve the store that is there
         if usable_old:
             _log().warning("could not rebuild the store (%s); using the previous one", error)

@@ -67,7 +67,17 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--db", type=Path, help="store path (default: $SENIM_DB or var/senim.sqlite3)"
     )
-    build.add_argument("--check", action="store_true", help="validate only; write nothing")
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="validate only, and say what a build would change; write nothing",
+    )
+    build.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every figure added, not only their number per topic and wave",
+    )
     build.set_defaults(handler=_build)
 
     ask = commands.add_parser(
@@ -162,6 +172,11 @@ def _build(args: argparse.Namespace) -> int:
         print(f"knowledge is valid: {total} observations ({summary})")
     else:
         print(f"wrote {db_path}: {total} observations ({summary})")
+    if result.diff is not None:
+        from bot.build_diff import report
+
+        for line in report(result.diff, verbose=args.verbose, check=args.check):
+            print(line)
     return 0
 
 
