@@ -1,4 +1,4 @@
-"""PNG bar charts for Telegram sendPhoto, rendered headless and cached by spec.
+"""PNG bar and line charts for Telegram sendPhoto, rendered headless and cached by spec.
 
 Every word and number on a chart comes from the caller, already in the reply
 language and formatted for its locale: this module only lays them out.
@@ -7,7 +7,9 @@ language and formatted for its locale: this module only lays them out.
 from __future__ import annotations
 
 import io
+import itertools
 import math
+import re
 import sys
 import textwrap
 import threading
@@ -18,10 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for annotations: importing matplotlib costs start-up time and memory
     from matplotlib.axes import Axes
-    from matplotlib.text import Text
+    from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
+    from matplotlib.text import Annotation, Text
 
-KINDS = ("bars", "change")
+KINDS = ("bars", "change", "trend")
 MAX_LABELS = 40  # beyond this a chart stops being readable on a phone (and grows too tall)
+MAX_SERIES = 6  # trend lines: beyond this colours and markers are no longer told apart
+MAX_POINTS = 10  # trend waves: beyond this their names no longer fit under the axis
 
 # DejaVu Sans ships inside matplotlib and covers Cyrillic plus әғқңөұүһі.
 FONT = "DejaVu Sans"
@@ -33,6 +39,12 @@ COLOR_AFTER = "#0072B2"
 COLOR_TEXT = "#222222"
 COLOR_MUTED = "#666666"
 COLOR_GRID = "#DDDDDD"
+# Trend lines: Okabe-Ito without yellow (too faint on white) and sky blue (too close to
+# blue). Each line also has its own marker, so the lines stay apart in greyscale too.
+TREND_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000")
+# The same hues darkened to a 4.5:1 contrast on white, for the value texts.
+TREND_TEXT_COLORS = ("#0072B2", "#C25600", "#008662", "#A36186", "#9C6C00", "#000000")
+TREND_MARKERS = ("o", "s", "^", "D", "v", "X")
 
 DPI = 125
 WIDTH_IN = 8.0  # 1000 px at DPI: sharp on phones without a heavy upload
@@ -42,6 +54,8 @@ CHROME_IN = 1.9  # title, legend, axis and footnote, whatever the number of rows
 ROW_IN = {"bars": 0.5, "change": 0.85}
 EXTRA_LINE_IN = 0.2  # per wrapped label line beyond the first
 MIN_SLOTS = 3  # rows' worth of height the plot keeps even with fewer labels
+MAX_HEIGHT_IN = 7.2  # 900 px: a trend chart's ceiling, whatever its legend and footnote
+TREND_PLOT_PX = 430  # the trend plot's own height; title, legend and footnote come on top
 
 LABEL_WRAP = 22  # characters; keeps the label column near a third of the width
 LABEL_MAX_LINES = 3
@@ -53,6 +67,8 @@ SIZE_LABEL = 14
 SIZE_VALUE = 13
 SIZE_LEGEND = 13
 SIZE_TICK = 11
+SIZE_POINT = 12  # wave names under a trend chart: content, not just a scale
+SIZE_MIN_POINT = 8  # wave names shrink to this at most before they may touch
 SIZE_FOOTNOTE = 10
 
 
@@ -60,24 +76,33 @@ SIZE_FOOTNOTE = 10
 class ChartSpec:
     """Everything a chart shows; hashable, so it doubles as the cache key."""
 
-    kind: str  # "bars": one value per label | "change": before and after per label
+    # "bars": one value per label | "change": before and after per label |
+    # "trend": one line per label across points (waves)
+    kind: str
     title: str  # already in the reply language
-    labels: tuple[str, ...]  # display order, top to bottom
-    values: tuple[float, ...]  # "bars": the values; "change": the AFTER values
-    value_texts: tuple[str, ...]  # locale-formatted numbers printed at bar ends
+    labels: tuple[str, ...]  # display order, top to bottom; "trend": legend names, 1 to 6
+    values: tuple[float, ...]  # "bars": the values; "change": the AFTER values; "trend": ()
+    value_texts: tuple[str, ...]  # locale-formatted numbers printed at bar ends; "trend": ()
     footnote: str  # source line, small at the bottom
     before: tuple[float, ...] = ()  # "change" only
     before_texts: tuple[str, ...] = ()  # "change" only
     series: tuple[str, str] = ("", "")  # "change" only: legend names (before, after)
-    percent_axis: bool = True  # x from 0 to 100; False: 0 to max*1.15 (counts)
+    percent_axis: bool = True  # value axis from 0 to 100; False: 0 to max*1.15 (counts)
+    points: tuple[str, ...] = ()  # "trend" only: the x axis (wave names), oldest first, 2+
+    # "trend" only: grid[label][point]; nan (or None) where a series has no figure for a wave
+    grid: tuple[tuple[float, ...], ...] = ()
+    grid_texts: tuple[tuple[str, ...], ...] = ()  # "trend" only: grid formatted, "" where nan
+    note: str = ""  # every kind: a small line above the footnote (a caveat); "" for none
 
     def __post_init__(self) -> None:
         # Callers hold Decimals and lists; normalising here keeps specs hashable and
         # makes equal charts equal keys (Decimal("61.6") != 61.6 would split the cache).
-        for name in ("labels", "value_texts", "before_texts", "series"):
+        for name in ("labels", "value_texts", "before_texts", "series", "points"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         for name in ("values", "before"):
             object.__setattr__(self, name, _floats(name, getattr(self, name)))
+        object.__setattr__(self, "grid", _grid(self.grid))
+        object.__setattr__(self, "grid_texts", _text_rows(self.grid_texts))
         _validate(self)
 
 
@@ -86,6 +111,35 @@ def _floats(name: str, numbers: Any) -> tuple[float, ...]:
         return tuple(float(number) for number in numbers)
     except (TypeError, ValueError) as error:
         raise ValueError(f"chart {name} must be numbers: {error}") from None
+
+
+def _rows(name: str, rows: Any) -> list[list[Any]]:
+    try:
+        if isinstance(rows, str):
+            raise TypeError("a string is not a sequence of rows")
+        listed = list(rows)
+        if any(isinstance(row, str) for row in listed):
+            raise TypeError("a string is not a row")
+        return [list(row) for row in listed]
+    except TypeError as error:
+        raise ValueError(f"chart {name} must be rows, one per label: {error}") from None
+
+
+def _grid(rows: Any) -> tuple[tuple[float, ...], ...]:
+    # Every missing figure (nan or None) becomes the one math.nan object: nan != nan, but
+    # tuples compare items by identity first, so two specs with the same gaps stay equal
+    # (and hash alike) as cache keys.
+    return tuple(
+        tuple(
+            math.nan if math.isnan(value) else value
+            for value in _floats("grid", [math.nan if item is None else item for item in row])
+        )
+        for row in _rows("grid", rows)
+    )
+
+
+def _text_rows(rows: Any) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(row) for row in _rows("grid_texts", rows))
 
 
 def _validate(spec: ChartSpec) -> None:
@@ -99,9 +153,14 @@ def _validate(spec: ChartSpec) -> None:
     for index, label in enumerate(spec.labels):
         if not isinstance(label, str) or not label.strip():
             raise ValueError(f"chart label {index} is blank")
-    for name in ("title", "footnote"):
+    for name in ("title", "footnote", "note"):
         if not isinstance(getattr(spec, name), str):
             raise ValueError(f"chart {name} must be a string")
+    if spec.kind == "trend":
+        _check_trend(spec)
+        return
+    if spec.points or spec.grid or spec.grid_texts:
+        raise ValueError(f"points/grid/grid_texts belong to trend charts only, not {spec.kind}")
     _check_series(spec, "values", spec.values, "value_texts", spec.value_texts)
     if spec.kind == "change":
         _check_series(spec, "before", spec.before, "before_texts", spec.before_texts)
@@ -129,9 +188,62 @@ def _check_series(
             raise ValueError(f"chart {texts_name}[{index}] must be a string")
 
 
+def _check_trend(spec: ChartSpec) -> None:
+    if spec.values or spec.value_texts or spec.before or spec.before_texts:
+        raise ValueError(
+            "a trend chart takes its figures from grid and grid_texts: "
+            "values, value_texts, before and before_texts must be empty"
+        )
+    count, points = len(spec.labels), len(spec.points)
+    if count > MAX_SERIES:
+        raise ValueError(f"trend chart has {count} labels; at most {MAX_SERIES} lines stay apart")
+    if points < 2:
+        raise ValueError(f"a trend chart needs at least 2 points, not {points}")
+    if points > MAX_POINTS:
+        raise ValueError(f"trend chart has {points} points; at most {MAX_POINTS} stay readable")
+    for index, name in enumerate(spec.points):
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"chart point {index} is blank")
+    for name, rows in (("grid", spec.grid), ("grid_texts", spec.grid_texts)):
+        if len(rows) != count:
+            raise ValueError(f"chart has {count} labels but {len(rows)} {name} rows")
+        for index, row in enumerate(rows):
+            if len(row) != points:
+                raise ValueError(
+                    f"chart has {points} points but {name}[{index}] has {len(row)} entries"
+                )
+    for index, (row, row_texts) in enumerate(zip(spec.grid, spec.grid_texts, strict=True)):
+        for point, (value, text) in enumerate(zip(row, row_texts, strict=True)):
+            at = f"[{index}][{point}]"
+            if not isinstance(text, str):
+                raise ValueError(f"chart grid_texts{at} must be a string")
+            if math.isnan(value):
+                if text.strip():
+                    raise ValueError(
+                        f"chart grid{at} is nan (no figure) but grid_texts{at} is {text!r}"
+                    )
+                continue
+            if math.isinf(value):
+                raise ValueError(f"chart grid{at} is not a finite number: {value}")
+            if value < 0:
+                raise ValueError(f"chart grid{at} is negative ({value}); the axis starts at 0")
+    if all(math.isnan(value) for row in spec.grid for value in row):
+        raise ValueError("trend chart has no finite value: every grid entry is nan")
+    for index, row in enumerate(spec.grid):
+        if all(math.isnan(value) for value in row):
+            raise ValueError(f"trend series {index} ({spec.labels[index]!r}) has no finite value")
+
+
+# A number keeps the abbreviation after it ("2024 г.", "2024 ж."): no line may end in
+# "2024" with "г." starting the next.
+_YEAR_GLUE = re.compile(r"(?<=\d)[ \t]+(?=\w{1,3}\.(?!\w))")
+NBSP = "\u00a0"  # textwrap never breaks at it
+
+
 def _wrap(text: str, width: int, max_lines: int | None = None) -> str:
-    lines = textwrap.wrap(text, width=width, max_lines=max_lines, placeholder=" …")
-    return "\n".join(lines) if lines else text
+    glued = _YEAR_GLUE.sub(NBSP, text)
+    lines = textwrap.wrap(glued, width=width, max_lines=max_lines, placeholder=" …")
+    return "\n".join(lines).replace(NBSP, " ") if lines else text
 
 
 # Matplotlib does not promise thread safety even across separate figures (font and
@@ -155,12 +267,16 @@ def render_png(spec: ChartSpec) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-    labels = [_wrap(label, LABEL_WRAP, LABEL_MAX_LINES) for label in spec.labels]
-    extra_lines = sum(label.count("\n") for label in labels)
-    height = max(
-        MIN_HEIGHT_IN,
-        CHROME_IN + ROW_IN[spec.kind] * len(labels) + EXTRA_LINE_IN * extra_lines,
-    )
+    if spec.kind == "trend":
+        labels = list(spec.labels)  # legend entries, wrapped once the columns are known
+        height = MAX_HEIGHT_IN  # provisional, roomy: _draw_trend measures what it needs
+    else:
+        labels = [_wrap(label, LABEL_WRAP, LABEL_MAX_LINES) for label in spec.labels]
+        extra_lines = sum(label.count("\n") for label in labels)
+        height = max(
+            MIN_HEIGHT_IN,
+            CHROME_IN + ROW_IN[spec.kind] * len(labels) + EXTRA_LINE_IN * extra_lines,
+        )
 
     with _RENDER_LOCK:
         # Object-oriented API only: pyplot's global "current figure" would be shared
@@ -172,8 +288,11 @@ def render_png(spec: ChartSpec) -> bytes:
             layout.set(w_pad=0.15, h_pad=0.12)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
-        _draw(axes, spec, labels)
-        _decorate(figure, axes, spec, labels)
+        if spec.kind == "trend":
+            _draw_trend(figure, axes, spec)
+        else:
+            _draw(axes, spec, labels)
+            _decorate(figure, axes, spec, labels)
         buffer = io.BytesIO()
         # No "Software" chunk (it carries the matplotlib version): identical specs
         # give identical bytes, whatever matplotlib built them.
@@ -229,7 +348,7 @@ def _value_label(
     )
 
 
-def _decorate(figure: Any, axes: Axes, spec: ChartSpec, labels: list[str]) -> None:
+def _decorate(figure: Figure, axes: Axes, spec: ChartSpec, labels: list[str]) -> None:
     highest = max(spec.values + spec.before)
     axes.set_yticks(
         range(len(labels)),
@@ -262,7 +381,10 @@ def _decorate(figure: Any, axes: Axes, spec: ChartSpec, labels: list[str]) -> No
         # ("25000") would contradict the locale's "25 000".
         axes.set_xlim(0, highest * 1.15 if highest > 0 else 1.0)
         axes.set_xticks([])
+    _title_and_footnote(figure, spec)
 
+
+def _title_and_footnote(figure: Figure, spec: ChartSpec) -> None:
     font = {"fontfamily": FONT, "parse_math": False}
     if spec.title.strip():
         title = figure.suptitle(
@@ -275,10 +397,13 @@ def _decorate(figure: Any, axes: Axes, spec: ChartSpec, labels: list[str]) -> No
             **font,
         )
         _fit_width(figure, title)
-    if spec.footnote.strip():
-        # supxlabel rather than figure.text: constrained layout reserves room for it.
+    # The note (a caveat, how a figure was derived) goes on its own line(s) above the
+    # source, in the same text: supxlabel rather than figure.text is what constrained
+    # layout reserves room for, and a figure has only one.
+    bottom = [_wrap(text, FOOTNOTE_WRAP) for text in (spec.note, spec.footnote) if text.strip()]
+    if bottom:
         footnote = figure.supxlabel(
-            _wrap(spec.footnote, FOOTNOTE_WRAP),
+            "\n".join(bottom),
             x=FIGURE_MARGIN,
             ha="left",
             fontsize=SIZE_FOOTNOTE,
@@ -288,13 +413,312 @@ def _decorate(figure: Any, axes: Axes, spec: ChartSpec, labels: list[str]) -> No
         _fit_width(figure, footnote)
 
 
-def _fit_width(figure: Any, text: Text) -> None:
+# -- trend: lines across waves --------------------------------------------------------
+
+_AFTER_DASH = re.compile(r"(?<=[–—-])")  # where an over-long "октябрь–ноябрь" may break
+Notes = list[tuple["Annotation", int, int, str]]  # text, series, point, where
+GAP_PT = 7.0  # between a dot's centre and its value text
+TO_PT = 72 / DPI  # display pixels to points
+
+
+def _wrap_point(text: str, width: int) -> str:
+    """A wave name on as few lines as fit, breaking between words ("October–November" /
+    "2023"), and inside a word only after a dash, when the word alone is too long."""
+    glued = _YEAR_GLUE.sub(NBSP, " ".join(text.split()))
+    lines: list[str] = []
+    for line in textwrap.wrap(glued, width, break_long_words=False, break_on_hyphens=False):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        current = ""
+        for piece in _AFTER_DASH.split(line):
+            if current and len(current) + len(piece) > width:
+                lines.append(current)
+                current = ""
+            current += piece
+        lines.append(current)
+    return "\n".join(lines).replace(NBSP, " ") if lines else text
+
+
+def _spread(wanted: list[float], gap: float) -> list[float]:
+    """Positions at least gap apart, each as near its wanted one (ascending) as may be.
+
+    Labels that would collide are merged into a block centred on their mean wish,
+    repeatedly, so a block of six moves as little as a block of two.
+    """
+    blocks: list[list[float]] = []
+    for value in wanted:
+        blocks.append([value])
+        while len(blocks) > 1:
+            low, high = blocks[-2], blocks[-1]
+            low_top = sum(low) / len(low) + (len(low) - 1) * gap / 2
+            high_bottom = sum(high) / len(high) - (len(high) - 1) * gap / 2
+            if high_bottom - low_top >= gap:
+                break
+            blocks[-2:] = [low + high]
+    spread: list[float] = []
+    for block in blocks:
+        first = sum(block) / len(block) - (len(block) - 1) * gap / 2
+        spread.extend(first + index * gap for index in range(len(block)))
+    return spread
+
+
+def _draw_trend(figure: Figure, axes: Axes, spec: ChartSpec) -> None:
+    points = len(spec.points)
+    handles = []
+    for index, row in enumerate(spec.grid):
+        color = TREND_COLORS[index]
+        # nan leaves a gap in the line and no dot: no figure, nothing drawn.
+        (line,) = axes.plot(
+            range(points),
+            row,
+            color=color,
+            linewidth=2.6,
+            marker=TREND_MARKERS[index],
+            markersize=9,
+            markeredgecolor="white",
+            markeredgewidth=1.0,
+            zorder=3,
+        )
+        handles.append(line)
+        # Across a wave without a figure, a thin dotted bridge: the trend stays
+        # readable, and no solid line claims a figure that does not exist.
+        known = [point for point, value in enumerate(row) if not math.isnan(value)]
+        for start, end in itertools.pairwise(known):
+            if end - start > 1:
+                axes.plot(
+                    [start, end],
+                    [row[start], row[end]],
+                    color=color,
+                    linewidth=1.6,
+                    linestyle=(0, (1, 2.5)),
+                    zorder=2,
+                )
+
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.spines["bottom"].set_color(COLOR_MUTED)
+    highest = max(value for row in spec.grid for value in row if not math.isnan(value))
+    if spec.percent_axis:
+        top = max(100.0, highest)
+        ticks = [0, 25, 50, 75, 100]
+        # "%" on every tick: the chart must say what it measures once forwarded alone.
+        axes.set_yticks(ticks, [f"{tick}%" for tick in ticks], fontfamily=FONT)
+        axes.tick_params(axis="y", length=0, labelsize=SIZE_TICK, labelcolor=COLOR_MUTED)
+        axes.grid(axis="y", color=COLOR_GRID, linewidth=0.8)
+        axes.set_axisbelow(True)
+    else:
+        # As with bars: counts carry their own locale-formatted texts at the dots.
+        top = highest * 1.15 if highest > 0 else 1.0
+        axes.set_yticks([])
+    axes.set_ylim(0, top)
+    usable = figure.bbox.width * (1 - 2 * FIGURE_MARGIN)
+    point_px = SIZE_POINT * DPI / 72
+    slot_chars = max(6, int(0.9 * usable / points / (0.6 * point_px)))
+    axes.set_xticks(
+        range(points),
+        [_wrap_point(point, slot_chars) for point in spec.points],
+        fontfamily=FONT,
+        fontsize=SIZE_POINT,
+        color=COLOR_TEXT,
+        parse_math=False,
+    )
+    axes.tick_params(axis="x", length=0, pad=8)
+    _title_and_footnote(figure, spec)
+
+    figure.draw_without_rendering()  # lays out, so the legend knows its room
+    _trend_legend(figure, axes, spec, handles)
+    figure.draw_without_rendering()
+    # Grow the figure so the plot keeps its height under a tall title and legend.
+    chrome = figure.bbox.height - axes.bbox.height
+    height_px = round(min(MAX_HEIGHT_IN * DPI, max(MIN_HEIGHT_IN * DPI, chrome + TREND_PLOT_PX)))
+    figure.set_size_inches(WIDTH_IN, height_px / DPI)
+
+    notes = _trend_values(axes, spec)
+    figure.draw_without_rendering()
+    _pad_x(figure, axes, spec, notes)
+    _fit_points(figure, axes)  # lays out again, so the figures are placed last
+    _place_values(figure, axes, spec, notes)
+
+
+def _trend_legend(figure: Figure, axes: Axes, spec: ChartSpec, handles: list[Any]) -> None:
+    """Above the plot, long names wrapped, never clipped: of the column counts that fit
+    the width, the one whose legend is the shortest (more columns on a tie)."""
+    count = len(spec.labels)
+    room = figure.bbox.width * (1 - FIGURE_MARGIN) - axes.bbox.x0
+    options = {1: (1,), 2: (2, 1), 3: (3, 1), 4: (4, 2, 1)}.get(count, (3, 2, 1))
+    longest = max(len(label) for label in spec.labels)
+    renderer = _renderer(figure)
+    best: tuple[float, int, int] | None = None  # height, columns, characters per line
+    for columns in options:
+        # The widest names that still fit: as few lines per entry as the columns allow.
+        for chars in range(max(longest, 10), 9, -2):
+            legend = _legend(axes, spec, handles, columns, chars)
+            box = legend.get_window_extent(renderer)
+            legend.remove()
+            if box.width <= room:
+                if best is None or box.height < best[0] - 0.5:
+                    best = (box.height, columns, chars)
+                break
+    _, columns, chars = best or (0.0, 1, 10)  # 1 column fits anything but a giant word
+    _legend(axes, spec, handles, columns, chars)
+
+
+def _legend(axes: Axes, spec: ChartSpec, handles: list[Any], columns: int, chars: int) -> Legend:
+    count = len(spec.labels)
+    # Whole words only ("Антикоррупцион" / "ная" is unreadable); a word too long for a
+    # column widens it, and the caller's measure then tries fewer columns.
+    names = [
+        "\n".join(textwrap.wrap(label, chars, break_long_words=False)) or label
+        for label in spec.labels
+    ]
+    # Row by row, as people read: matplotlib fills a legend column by column.
+    order = [index for column in range(columns) for index in range(column, count, columns)]
+    legend = axes.legend(
+        [handles[index] for index in order],
+        [names[index] for index in order],
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.02),
+        ncols=columns,
+        frameon=False,
+        borderaxespad=0.2,
+        handlelength=2.2,
+        handletextpad=0.6,
+        columnspacing=1.6,
+        prop={"family": FONT, "size": SIZE_LEGEND},
+    )
+    for legend_text in legend.get_texts():
+        legend_text.set_parse_math(False)  # a "$" in a name must stay literal
+    return legend
+
+
+def _trend_values(axes: Axes, spec: ChartSpec) -> Notes:
+    """The value texts, positioned roughly; _place_values settles them once laid out.
+
+    With one or two lines every dot gets its figure, above it (the lower line's below).
+    With more, only each line's first and last figure, beside the dot, left of the first
+    wave and right of the last: six figures per wave would pile up.
+    """
+    points = len(spec.points)
+    every_dot = len(spec.labels) <= 2
+    notes: Notes = []
+    for index, (row, row_texts) in enumerate(zip(spec.grid, spec.grid_texts, strict=True)):
+        known = [point for point, value in enumerate(row) if not math.isnan(value)]
+        chosen = known if every_dot else sorted({known[0], known[-1]})
+        for point in chosen:
+            if not row_texts[point].strip():
+                continue
+            if every_dot:
+                others = [
+                    other[point]
+                    for other_index, other in enumerate(spec.grid)
+                    if other_index != index and not math.isnan(other[point])
+                ]
+                place = "below" if others and row[point] < others[0] else "above"
+            elif point == 0:
+                place = "left"
+            elif point == points - 1:
+                place = "right"
+            else:
+                place = "above"  # a line whose figures stop short of an end wave
+            note = axes.annotate(
+                row_texts[point],
+                xy=(point, row[point]),
+                xytext=(0, 0),
+                textcoords="offset points",
+                fontsize=SIZE_VALUE,
+                fontweight="bold",
+                color=TREND_TEXT_COLORS[index],
+                fontfamily=FONT,
+                parse_math=False,
+                ha={"left": "right", "right": "left"}.get(place, "center"),
+                va={"above": "bottom", "below": "top"}.get(place, "center"),
+                annotation_clip=False,
+                zorder=4,
+            )
+            # Placed by hand, inside room made for them: the layout must not react.
+            note.set_in_layout(False)
+            notes.append((note, index, point, place))
+    return notes
+
+
+def _pad_x(figure: Figure, axes: Axes, spec: ChartSpec, notes: Notes) -> None:
+    """Room at both ends for the texts beside (or centred on) the first and last dots."""
+    renderer = _renderer(figure)
+    points = len(spec.points)
+    widest = max((note.get_window_extent(renderer).width for note, *_ in notes), default=0.0)
+    beside = any(place in ("left", "right") for *_, place in notes)
+    need = (widest + GAP_PT / TO_PT if beside else widest / 2) + 6
+    pad = max(0.3, need * (points - 1) / max(axes.bbox.width - 2 * need, 1.0))
+    axes.set_xlim(-pad, points - 1 + pad)
+
+
+def _place_values(figure: Figure, axes: Axes, spec: ChartSpec, notes: Notes) -> None:
+    renderer = _renderer(figure)
+    heights = [note.get_window_extent(renderer).height for note, *_ in notes]
+    # Headroom over the highest texts, so they stay inside the plot, off the legend.
+    low, top = axes.get_ylim()
+    per_px = (top - low) / axes.bbox.height
+    room = [
+        spec.grid[index][point]
+        + (height + GAP_PT / TO_PT + 4 if place == "above" else height / 2 + 4) * per_px
+        for (_, index, point, place), height in zip(notes, heights, strict=True)
+        if place != "below"
+    ]
+    axes.set_ylim(low, max([top, *room]))
+    for note, _, _, place in notes:
+        if place == "above":
+            note.xyann = (0, GAP_PT)
+        elif place == "below":
+            note.xyann = (0, -GAP_PT)
+    bottom, ceiling = axes.bbox.y0, axes.bbox.y1
+    for side, dx in (("left", -GAP_PT), ("right", GAP_PT)):
+        column = [
+            (note, spec.grid[index][point], point, height)
+            for (note, index, point, place), height in zip(notes, heights, strict=True)
+            if place == side
+        ]
+        if not column:
+            continue
+        dots = [axes.transData.transform((point, value))[1] for _, value, point, _ in column]
+        order = sorted(range(len(column)), key=lambda item: (dots[item], item))
+        gap = max(height for *_, height in column) + 1
+        spread = _spread([dots[item] for item in order], gap)
+        # Pushed apart, the lowest may sink under the axis or the highest rise into the
+        # legend: shift the whole column back in (it keeps its spacing).
+        shift = max(0.0, bottom + gap / 2 - spread[0]) - max(0.0, spread[-1] - ceiling + gap / 2)
+        for item, y in zip(order, spread, strict=True):
+            column[item][0].xyann = (dx, (y + shift - dots[item]) * TO_PT)
+
+
+def _fit_points(figure: Figure, axes: Axes) -> None:
+    """Shrink the wave names until neighbours no longer touch (long names, many waves)."""
+    for _ in range(6):
+        renderer = _renderer(figure)
+        labels = axes.get_xticklabels()
+        boxes = [label.get_window_extent(renderer) for label in labels]
+        if all(left.x1 + 8 <= right.x0 for left, right in itertools.pairwise(boxes)):
+            return
+        size = float(labels[0].get_fontsize())
+        if size <= SIZE_MIN_POINT:
+            return
+        for label in labels:
+            label.set_fontsize(max(SIZE_MIN_POINT, size * 0.9))
+        figure.draw_without_rendering()
+
+
+def _renderer(figure: Figure) -> Any:
+    canvas: Any = figure.canvas  # a FigureCanvasAgg, which the base class does not promise
+    return canvas.get_renderer()
+
+
+def _fit_width(figure: Figure, text: Text) -> None:
     """Shrink a left-aligned figure text that would run off the right edge.
 
     Wrapping counts characters, but glyph widths vary (bold capitals like ӘҰҮ are
     wide), so a line can still overflow; measuring is the only reliable check.
     """
-    renderer = figure.canvas.get_renderer()
+    renderer = _renderer(figure)
     left = figure.bbox.width * FIGURE_MARGIN
     limit = figure.bbox.width - left
     # Width is not quite proportional to size (glyph advances snap to pixels), hence a

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 import re
 import struct
 import subprocess
@@ -353,3 +355,351 @@ def test_the_process_renderer_draws_in_another_process() -> None:
         assert worker.pid != os.getpid()
     finally:
         renderer.close()
+
+
+# -- trend charts -------------------------------------------------------------------------
+
+NAN = math.nan
+WAVES = {
+    "kk": ("қазан–қараша 2023", "сәуір–мамыр 2024", "қазан–қараша 2024"),
+    "ru": ("октябрь–ноябрь 2023", "апрель–май 2024", "октябрь–ноябрь 2024"),
+    "en": ("October–November 2023", "April–May 2024", "October–November 2024"),
+}
+BODIES = {
+    "kk": (
+        "Прокуратура",
+        "Полиция",
+        "Сыбайлас жемқорлыққа қарсы қызмет",
+        "Экономикалық тергеу қызметі",
+        "Соттар",
+        "Өрт сөндіру қызметі",
+    ),
+    "ru": (
+        "Прокуратура",
+        "Полиция",
+        "Антикоррупционная служба",
+        "Служба экономических расследований",
+        "Суды",
+        "Противопожарная служба",
+    ),
+    "en": (
+        "Prosecutor's Office",
+        "Police",
+        "Anti-Corruption Service",
+        "Economic Investigation Service",
+        "Courts",
+        "Fire Service",
+    ),
+}
+POLICE = (63.1, 61.6, 64.3)
+# Six bodies across three waves; the anti-corruption service lacks the middle wave.
+SIX_BODIES = (
+    (63.8, 66.0, 66.1),
+    POLICE,
+    (51.1, NAN, 52.2),
+    (46.3, 47.8, 48.3),
+    (61.0, 61.8, 62.0),
+    (79.8, 80.5, 80.4),
+)
+TREND_TITLES = {
+    "kk": ("Полицияға сенім: 2023 ж. қазан–қараша — 2024 ж. қазан–қараша"),
+    "ru": "Доверие полиции: октябрь–ноябрь 2023 — октябрь–ноябрь 2024",
+    "en": "Trust in the police — October–November 2023 to October–November 2024",
+}
+SIX_TITLES = {
+    "kk": "Құқық қорғау органдарына сенім: 2023 ж. қазан–қараша — 2024 ж. қазан–қараша",
+    "ru": "Доверие правоохранительным органам: октябрь–ноябрь 2023 — октябрь–ноябрь 2024",
+    "en": "Trust in law enforcement bodies — October–November 2023 to October–November 2024",
+}
+TREND_FOOTNOTES = {
+    "kk": (
+        "Дереккөз: Ұлттық статистика бюросы, 2024 ж. 24 қаңтардағы жарияланым; "
+        "The Astana Times, 2024 ж. 19 шілде, Ұлттық статистика бюросының 2024 ж. "
+        "17 шілдедегі жарияланымы бойынша; Ұлттық статистика бюросы, 2024 ж. "
+        "қазан–қараша сауалнамасының жарияланымы (күні белгісіз)"
+    ),
+    "ru": (
+        "Источник: Бюро национальной статистики, публикация от 24 января 2024 г.; "
+        "The Astana Times, 19 июля 2024 г., со ссылкой на публикацию Бюро национальной "
+        "статистики от 17 июля 2024 г.; Бюро национальной статистики, публикация опроса "
+        "октября–ноября 2024 г. (дата неизвестна)"
+    ),
+    "en": (
+        "Source: Bureau of National Statistics, release of 24 January 2024; The Astana "
+        "Times, 19 July 2024, reporting the Bureau of National Statistics release of "
+        "17 July 2024; Bureau of National Statistics, release of the October–November "
+        "2024 survey (date not known)"
+    ),
+}
+TREND_NOTES = {
+    "kk": "Senim есебі: сенеді + ішінара сенеді",
+    "ru": "Расчёт Senim: доверяют + скорее доверяют",
+    "en": "Calculated by Senim: trust + partial trust",
+}
+
+
+def grid_texts(grid: Any, decimal_mark: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        tuple(
+            "" if math.isnan(value) else f"{value:.1f}%".replace(".", decimal_mark) for value in row
+        )
+        for row in grid
+    )
+
+
+def trend_spec(lang: str = "en", six: bool = False, **overrides: Any) -> ChartSpec:
+    grid = SIX_BODIES if six else (POLICE,)
+    fields: dict[str, Any] = {
+        "kind": "trend",
+        "title": (SIX_TITLES if six else TREND_TITLES)[lang],
+        "labels": BODIES[lang] if six else (BODIES[lang][1],),
+        "values": (),
+        "value_texts": (),
+        "footnote": TREND_FOOTNOTES[lang],
+        "points": WAVES[lang],
+        "grid": grid,
+        "grid_texts": grid_texts(grid, "." if lang == "en" else ","),
+        "note": TREND_NOTES[lang] if six else "",
+    }
+    fields.update(overrides)
+    return ChartSpec(**fields)
+
+
+def assert_trend_png(png: bytes) -> tuple[int, int]:
+    width, height = assert_phone_png(png)
+    assert width == 1000
+    assert 600 <= height <= 900  # landscape-ish: fits a phone screen without scrolling
+    return width, height
+
+
+@pytest.mark.parametrize("six", [False, True], ids=["one", "six"])
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_trend_chart_is_a_phone_sized_png(lang: str, six: bool) -> None:
+    assert_trend_png(render_png(trend_spec(lang, six)))
+
+
+def test_trend_same_spec_gives_identical_bytes() -> None:
+    first = render_png(trend_spec("kk", six=True))
+    assert render_png(trend_spec("kk", six=True)) == first
+    assert b"Software" not in first
+
+
+def test_trend_with_many_waves_and_long_names_stays_phone_sized() -> None:
+    waves = tuple(
+        f"{season} {year} г."
+        for year in (2021, 2022, 2023, 2024, 2025)
+        for season in ("апрель–май", "октябрь–ноябрь")
+    )
+    grid = tuple(tuple(base + step % 3 for step in range(10)) for base in (20, 35, 50, 60, 62, 90))
+    spec = trend_spec(
+        "ru",
+        six=True,
+        labels=tuple(f"{name} (вся страна, все респонденты)" for name in BODIES["ru"]),
+        points=waves,
+        grid=grid,
+        grid_texts=grid_texts(grid, ","),
+        title=SIX_TITLES["ru"] * 2,
+        note=TREND_NOTES["ru"] * 3,
+    )
+    assert_trend_png(render_png(spec))
+
+
+def test_trend_on_a_count_axis_renders() -> None:
+    grid = ((27576.0, 31020.0, 29000.0),)
+    spec = trend_spec(grid=grid, grid_texts=(("27 576", "31 020", "29 000"),), percent_axis=False)
+    assert_trend_png(render_png(spec))
+
+
+def test_trend_with_gaps_at_the_ends_renders() -> None:
+    grid = ((NAN, 60.0, 61.0), (50.0, 51.0, NAN), (NAN, 40.0, NAN), (70.0, NAN, 72.0))
+    spec = trend_spec(
+        six=True, labels=BODIES["en"][:4], grid=grid, grid_texts=grid_texts(grid, ".")
+    )
+    assert_trend_png(render_png(spec))
+
+
+def test_trend_kazakh_letters_render_without_missing_glyphs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    spec = trend_spec(
+        "kk",
+        six=True,
+        title=KAZAKH_LETTERS,
+        labels=(KAZAKH_LETTERS, *BODIES["kk"][1:]),
+        points=(KAZAKH_LETTERS, *WAVES["kk"][1:]),
+        note=KAZAKH_LETTERS,
+    )
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        render_png(spec)
+    assert [str(w.message) for w in caught] == []
+    assert [r for r in caplog.records if r.name.startswith("matplotlib")] == []
+
+
+def test_trend_caller_text_is_literal_not_mathtext() -> None:
+    odd = r"Cost $\notacommand$ and $5"
+    spec = trend_spec(
+        six=True,
+        title=odd,
+        note=odd,
+        labels=(odd, *BODIES["en"][1:]),
+        points=(odd, *WAVES["en"][1:]),
+        grid_texts=(("$1", "$2", "$3"), *grid_texts(SIX_BODIES[1:], ".")),
+    )
+    assert_trend_png(render_png(spec))
+
+
+def test_every_trend_text_reaches_the_picture() -> None:
+    base = render_png(trend_spec(six=True))
+    assert render_png(trend_spec(six=True, note="Another note")) != base
+    assert render_png(trend_spec(six=True, points=("A", "B", "C"))) != base
+    assert render_png(trend_spec(six=True, labels=("a", "b", "c", "d", "e", "f"))) != base
+    texts_changed = (("1", "2", "3"), *grid_texts(SIX_BODIES[1:], "."))
+    assert render_png(trend_spec(six=True, grid_texts=texts_changed)) != base
+
+
+def test_a_note_shows_on_every_kind_and_changes_nothing_when_empty() -> None:
+    assert render_png(bars_spec(note="Calculated by Senim")) != render_png(bars_spec())
+    assert render_png(change_spec(note="Calculated by Senim")) != render_png(change_spec())
+    assert bars_spec(note="") == bars_spec()
+    assert_phone_png(render_png(change_spec(note=TREND_NOTES["kk"], footnote="")))
+
+
+def test_trend_specs_with_gaps_stay_equal_cache_keys() -> None:
+    # nan != nan: each spec must still equal (and hash like) another spec with the same gaps.
+    rows = [[Decimal("63.8"), float("nan"), 66.1], [63.1, None, 64.3]]
+    texts_ = [["63.8%", "", "66.1%"], ["63.1%", "", "64.3%"]]
+    common = {"labels": ("A", "B"), "grid_texts": texts_}
+    first = trend_spec(grid=rows, **common)
+    second = trend_spec(grid=((63.8, math.nan, 66.1), (63.1, float("nan"), 64.3)), **common)
+    assert first == second
+    assert hash(first) == hash(second)
+    assert isinstance(first.grid[0], tuple) and isinstance(first.grid_texts[0], tuple)
+    cache = ChartCache()
+    png = cache.get_or_render(first)
+    assert cache.get_or_render(second) is png
+    assert cache.renders == 1
+
+
+def test_a_trend_spec_survives_pickling_for_the_worker_process() -> None:
+    import pickle
+
+    spec = trend_spec("ru", six=True)
+    assert render_png(pickle.loads(pickle.dumps(spec))) == render_png(spec)
+
+
+def shape(rows: int, columns: int, text: str = "1") -> tuple[tuple[str, ...], ...]:
+    return tuple((text,) * columns for _ in range(rows))
+
+
+INVALID_TREND: dict[str, tuple[dict[str, Any], str]] = {
+    "fewer grid rows": ({"grid": SIX_BODIES[:5]}, "6 labels but 5 grid rows"),
+    "short grid row": (
+        {"grid": ((1.0, 2.0), *SIX_BODIES[1:])},
+        "3 points but grid[0] has 2 entries",
+    ),
+    "fewer text rows": ({"grid_texts": shape(5, 3)}, "6 labels but 5 grid_texts rows"),
+    "short text row": (
+        {"grid_texts": (("1",), *shape(5, 3))},
+        "3 points but grid_texts[0] has 1 entries",
+    ),
+    "one point": (
+        {"points": ("2024",), "grid": ((1.0,),) * 6, "grid_texts": shape(6, 1)},
+        "at least 2 points, not 1",
+    ),
+    "no points": ({"points": (), "grid": ((),) * 6, "grid_texts": ((),) * 6}, "not 0"),
+    "blank point": ({"points": ("2023", " ", "2024")}, "point 1 is blank"),
+    "all nan": (
+        {"grid": ((NAN,) * 3,) * 6, "grid_texts": shape(6, 3, "")},
+        "no finite value: every grid entry is nan",
+    ),
+    "a series without figures": (
+        {
+            "grid": (*SIX_BODIES[:5], (NAN,) * 3),
+            "grid_texts": (*grid_texts(SIX_BODIES[:5], "."), ("",) * 3),
+        },
+        "series 5",
+    ),
+    "text where nan": ({"grid_texts": shape(6, 3)}, "grid[2][1] is nan (no figure)"),
+    "negative": ({"grid": ((1.0, -2.0, 3.0), *SIX_BODIES[1:])}, "grid[0][1] is negative"),
+    "infinity": ({"grid": ((1.0, 2.0, math.inf), *SIX_BODIES[1:])}, "grid[0][2] is not a finite"),
+    "not a number": ({"grid": (("a", 2, 3), *SIX_BODIES[1:])}, "grid must be numbers"),
+    "a string for grid": ({"grid": "123"}, "grid must be rows"),
+    "values given": ({"values": (1.0,) * 6, "value_texts": ("1",) * 6}, "must be empty"),
+    "before given": ({"before": (1.0,) * 6, "before_texts": ("1",) * 6}, "must be empty"),
+    "seven series": (
+        {"labels": tuple("abcdefg"), "grid": (POLICE,) * 7, "grid_texts": shape(7, 3)},
+        "at most 6 lines",
+    ),
+    "eleven points": (
+        {
+            "points": tuple(map(str, range(11))),
+            "grid": ((1.0,) * 11,) * 6,
+            "grid_texts": shape(6, 11),
+        },
+        "at most 10",
+    ),
+    "blank series name": ({"labels": ("a", "", "c", "d", "e", "f")}, "label 1 is blank"),
+    "note not a string": ({"note": 5}, "note must be a string"),
+}
+
+
+@pytest.mark.parametrize("case", INVALID_TREND)
+def test_invalid_trend_specs_raise(case: str) -> None:
+    overrides, message = INVALID_TREND[case]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        trend_spec(six=True, **overrides)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"points": WAVES["en"]},
+        {"grid": ((1.0,),)},
+        {"grid_texts": (("1",),)},
+    ],
+)
+def test_bars_and_change_reject_trend_fields(overrides: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="trend charts only, not bars"):
+        bars_spec(**overrides)
+    with pytest.raises(ValueError, match="trend charts only, not change"):
+        change_spec(**overrides)
+
+
+@pytest.mark.parametrize(
+    ("name", "width", "wrapped"),
+    [
+        ("October–November 2023", 30, "October–November 2023"),
+        ("October–November 2023", 18, "October–November\n2023"),
+        ("октябрь–ноябрь 2024 г.", 15, "октябрь–ноябрь\n2024 г."),
+        ("октябрь–ноябрь 2024 г.", 8, "октябрь–\nноябрь\n2024 г."),
+        ("2023 ж. қазан–қараша", 14, "2023 ж.\nқазан–қараша"),
+        ("  апрель–май   2024 ", 12, "апрель–май\n2024"),
+    ],
+)
+def test_wave_names_break_between_words_and_keep_the_year_whole(
+    name: str, width: int, wrapped: str
+) -> None:
+    from bot.charts import _wrap_point
+
+    assert _wrap_point(name, width) == wrapped
+
+
+def test_titles_keep_a_year_with_its_abbreviation() -> None:
+    from bot.charts import _wrap
+
+    for width in range(8, 40):
+        for line in _wrap(TREND_TITLES["kk"], width).splitlines():
+            assert not line.startswith("ж.")
+        for line in _wrap(TREND_FOOTNOTES["ru"], width).splitlines():
+            assert not line.startswith("г.")
+
+
+def test_value_texts_spread_apart_only_as_far_as_needed() -> None:
+    from bot.charts import _spread
+
+    assert _spread([0.0, 100.0], 20.0) == [0.0, 100.0]  # apart already: untouched
+    assert _spread([50.0, 50.0], 20.0) == [40.0, 60.0]  # a tie: split around it
+    spread = _spread([10.0, 12.0, 14.0, 80.0], 10.0)
+    assert spread[:3] == [2.0, 12.0, 22.0] and spread[3] == 80.0
+    assert all(b - a >= 10.0 - 1e-9 for a, b in itertools.pairwise(spread))
