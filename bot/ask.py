@@ -28,6 +28,9 @@ def as_json(engine: Engine, reply: Reply) -> dict[str, object]:
         data["options"] = [option.text for option in reply.message.options]
     if reply.unexplained:
         data["unexplained"] = list(reply.unexplained)  # why a reply was held back
+    notes = engine.catalog.notes_on(reply.figures)
+    if notes:  # caveats on the figures (knowledge/notes.yaml), as the text shows them
+        data["notes"] = [engine.phrases[reply.lang].name("note", note, "text") for note in notes]
     return data
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from bot.domain import Wave
+from bot.domain import Note, Wave
+from bot.model import Figure
 from bot.questionnaire import Questionnaire
 from bot.store import Store
 
@@ -24,6 +25,9 @@ class Catalog(NamedTuple):
     # (topic, subject, measure) -> its published value in the latest wave that has it:
     # to tell which figure a value the user quotes is about
     latest_values: dict[tuple[str, str, str], float]
+    notes: tuple[Note, ...]  # caveats on figures (knowledge/notes.yaml)
+    # (topic, subject, measure, wave) shares a source did not show: not known
+    unpublished: frozenset[tuple[str, str, str, str]]
 
     @classmethod
     def from_store(cls, store: Store) -> Catalog:
@@ -44,6 +48,8 @@ class Catalog(NamedTuple):
             topic_waves={t: store.topic_waves(t) for t in topics},
             questionnaire=Questionnaire.from_json(store.meta("questionnaire") or "{}"),
             latest_values=_latest_values(store, topics),
+            notes=store.notes(),
+            unpublished=store.unpublished(),
         )
 
     # -- waves ---------------------------------------------------------------------------
@@ -65,6 +71,8 @@ class Catalog(NamedTuple):
         found = []
         for wave in self.waves:
             if by_release:
+                if wave.released is None:  # a release whose date is not known
+                    continue
                 released = date.fromisoformat(wave.released)
                 spans = [(released.year, released.month)]
             else:
@@ -75,6 +83,33 @@ class Catalog(NamedTuple):
             ):
                 found.append(wave)
         return found
+
+    # -- notes -----------------------------------------------------------------------------
+
+    def notes_on(self, figures: tuple[Figure, ...]) -> tuple[str, ...]:
+        """The notes on the published figures a reply states (a change is the figures it
+        is between, which the reply states too), each once, in knowledge order."""
+        found: list[str] = []
+        for note in self.notes:
+            if note.id in found:
+                continue
+            if any(
+                f.unit != "pp" and note.covers(f.topic, f.subject, f.measure, f.wave)
+                for f in figures
+            ):
+                found.append(note.id)
+        return tuple(found)
+
+    def repeats(self, change: Figure) -> str | None:
+        """A change between two waves whose figures a note says are repeated as published:
+        the note's id (such a change is not a finding)."""
+        waves = {change.wave, change.from_wave}
+        for note in self.notes:
+            if note.same_as and {note.wave, note.same_as} == waves:
+                for wave in (change.wave, change.from_wave or ""):
+                    if note.covers(change.topic, change.subject, change.measure, wave):
+                        return note.id
+        return None
 
     # -- topics and subjects ---------------------------------------------------------------
 

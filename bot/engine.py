@@ -155,7 +155,9 @@ class Engine:
             message = replace(message, lines=(*message.lines, *note))
         payload = None
         if query.states_figures and answer.figures:
-            pinned = replace(query, waves=query.waves or answer.answered_waves)
+            # (an answer over time pins every wave it shows: "since 2023" must not grow)
+            waves = answer.series or query.waves or answer.answered_waves
+            pinned = replace(query, waves=waves)
             payload = encode(pinned, self.catalog)
         if payload is not None:
             steps = answer_type.steps(decode(payload, self.catalog) or query, p)

@@ -27,6 +27,7 @@ UNITS = ("percent", "count", "years")
 DISTRIBUTION_TOLERANCE = Decimal("0.3")
 OBSERVATION_COLUMNS = ("topic", "subject", "measure", "wave", "value", "unit", "source")
 LINE = "__line__"
+UNKNOWN = "unknown"  # a date the source does not show (sources.yaml, waves.yaml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,9 @@ class Knowledge:
     subjects: list[dict[str, Any]] = field(default_factory=list)
     scales: list[dict[str, Any]] = field(default_factory=list)
     measures: dict[str, str] = field(default_factory=dict)  # measure id -> unit
+    # (topic, subject, measure, wave) rows a source did not show: not known, never computed
+    unpublished: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)  # (note, topic, wave) rows
     scale_measures: list[dict[str, Any]] = field(default_factory=list)
     topic_subjects: list[dict[str, Any]] = field(default_factory=list)
     derived: list[dict[str, Any]] = field(default_factory=list)
@@ -157,13 +161,18 @@ class _Reader:
             return None
 
     def date(self, path: Path, record: dict[str, Any], key: str, *, required: bool) -> str | None:
-        """An ISO date (YYYY-MM-DD) that exists in the calendar, or None with a problem."""
+        """An ISO date (YYYY-MM-DD) that exists in the calendar, or None with a problem.
+
+        A required date may be written `unknown` (a release whose copy does not show its
+        date): None without a problem, so a forgotten date is still caught."""
         value = record.get(key)
         if value is None or str(value).strip() == "":
             if required:
-                self.problem(path, record.get(LINE, 0), f"missing '{key}'")
+                self.problem(path, record.get(LINE, 0), f"missing '{key}' (a date, or unknown)")
             return None
         text = str(value).strip()
+        if required and text == UNKNOWN:
+            return None
         try:
             if _DAY.match(text):
                 return date.fromisoformat(text).isoformat()
@@ -272,6 +281,7 @@ def load_knowledge(root: Path) -> tuple[Knowledge, list[Problem]]:
         scale_units = _load_topics(reader, root, kb)
         _load_glossary(reader, root / "glossary.yaml", kb, source_ids)
         _load_observations(reader, root / "observations", kb, source_ids, wave_ids, scale_units)
+        _load_notes(reader, root / "notes.yaml", kb, wave_ids)
         plan = reader.yaml(root / "questionnaire.yaml")
         _load_lexicon(reader, root / "lexicon", kb, _concept_ids(kb, plan))
         _load_questionnaire(reader, root / "questionnaire.yaml", plan, kb)
@@ -302,7 +312,7 @@ def _load_sources(reader: _Reader, path: Path, kb: Knowledge) -> set[str]:
             {
                 "id": ident,
                 "kind": str(record.get("kind", "")),
-                "published": published or "",
+                "published": published,
                 "reports_release": reports,
                 "url": str(record.get("url", "")),
                 "title": str(record.get("title", "")),
@@ -325,12 +335,13 @@ def _load_waves(reader: _Reader, path: Path, kb: Knowledge, source_ids: set[str]
         source = reader.text(path, record, "source") or ""
         if source and source not in source_ids:
             reader.problem(path, record[LINE], f"unknown source '{source}'")
+        kb.unpublished += _not_published(reader, path, record)
         kb.waves.append(
             {
                 "id": str(record.get("id", "")),
                 "fieldwork_start": start or "",
                 "fieldwork_end": end or "",
-                "released": released or "",
+                "released": released,
                 "next_release": next_release,
                 "source": source,
                 "position": position,
@@ -338,6 +349,39 @@ def _load_waves(reader: _Reader, path: Path, kb: Knowledge, source_ids: set[str]
             }
         )
     return ids
+
+
+def _not_published(reader: _Reader, path: Path, wave: dict[str, Any]) -> list[dict[str, Any]]:
+    """A wave's `not_published` entries, one row per share; checked against the scales and
+    the observations once those are read (_check_unpublished)."""
+    entries = wave.get("not_published")
+    if entries is None:
+        return []
+    line = wave.get(LINE, 0)
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        reader.problem(path, line, "not_published must be a list of {topic, subject, measures}")
+        return []
+    rows = []
+    for entry in entries:
+        measures = entry.get("measures")
+        where = entry.get(LINE, line)
+        if not isinstance(measures, list) or not measures:
+            reader.problem(path, where, "not_published entry needs a list of measures")
+            continue
+        topic, subject = reader.text(path, entry, "topic"), reader.text(path, entry, "subject")
+        if topic is None or subject is None:
+            continue
+        for measure in measures:
+            rows.append(
+                {
+                    "topic": topic,
+                    "subject": subject,
+                    "measure": str(measure),
+                    "wave": str(wave.get("id", "")),
+                    "line": where,
+                }
+            )
+    return rows
 
 
 def _load_topics(reader: _Reader, root: Path, kb: Knowledge) -> dict[tuple[str, str], str]:
@@ -490,6 +534,65 @@ def _load_glossary(reader: _Reader, path: Path, kb: Knowledge, source_ids: set[s
         kb.glossary.append({"id": ident, "source": source or "", "position": position})
 
 
+def _load_notes(reader: _Reader, path: Path, kb: Knowledge, wave_ids: set[str]) -> None:
+    """Caveats on figures (optional file): each selects published figures by topic and
+    wave (and optionally subject and measure), with its text in every language."""
+    if not path.exists():
+        return
+    records = reader.records(path, reader.yaml(path), "notes")
+    reader.unique_ids(path, records, "note")
+    topic_ids = {t["id"] for t in kb.topics}
+    for position, record in enumerate(records):
+        ident = str(record.get("id", ""))
+        line = record[LINE]
+        selected = {}
+        for key, known in (("topics", topic_ids), ("waves", wave_ids)):
+            values = record.get(key)
+            if not isinstance(values, list) or not values:
+                reader.problem(path, line, f"note '{ident}' needs a list of {key}")
+                values = []
+            for value in map(str, values):
+                if value not in known:
+                    reader.problem(path, line, f"note '{ident}': unknown {key[:-1]} '{value}'")
+            selected[key] = [str(v) for v in values if str(v) in known]
+        narrow = {}
+        for key in ("subjects", "measures"):
+            values = record.get(key)
+            if values is not None and (not isinstance(values, list) or not values):
+                reader.problem(path, line, f"note '{ident}': {key} must be a list")
+                values = None
+            narrow[key] = [str(v) for v in values] if values else [""]
+        same_as = record.get("same_as")
+        if same_as is not None and str(same_as) not in wave_ids:
+            reader.problem(path, line, f"note '{ident}': unknown wave '{same_as}' in same_as")
+            same_as = None
+        kb.names += reader.names(path, record, "note", ident, forms=("text",), key="text")
+        rows = [
+            {
+                "note": ident,
+                "topic": topic,
+                "wave": wave,
+                "subject": subject,
+                "measure": measure,
+                "same_as": None if same_as is None else str(same_as),
+                "position": position,
+            }
+            for topic in selected["topics"]
+            for wave in selected["waves"]
+            for subject in narrow["subjects"]
+            for measure in narrow["measures"]
+        ]
+        if not any(
+            (o.topic, o.wave) == (r["topic"], r["wave"])
+            and r["subject"] in ("", o.subject)
+            and r["measure"] in ("", o.measure)
+            for r in rows
+            for o in kb.observations
+        ):
+            reader.problem(path, line, f"note '{ident}' is about no published figure")
+        kb.notes += rows
+
+
 def _load_observations(
     reader: _Reader,
     folder: Path,
@@ -523,6 +626,7 @@ def _load_observations(
                 continue
             seen[key] = observation
             kb.observations.append(observation)
+    _check_unpublished(reader, folder.parent / "waves.yaml", kb, subject_scale)
     _check_distributions(reader, kb)
     _check_coverage(reader, folder.parent, kb)
 
@@ -670,16 +774,63 @@ def _number(text: str) -> Decimal | None:
     return value
 
 
+def _check_unpublished(
+    reader: _Reader, path: Path, kb: Knowledge, subject_scale: dict[tuple[str, str], str]
+) -> None:
+    """A share declared not published must be one of its subject's scale, in a wave that
+    has the subject's other shares, and must not also be given as a figure."""
+    published = {(o.topic, o.subject, o.measure, o.wave) for o in kb.observations}
+    waves_with = {(o.topic, o.subject, o.wave) for o in kb.observations}
+    kept = []
+    for row in kb.unpublished:
+        key = (row["topic"], row["subject"], row["measure"], row["wave"])
+        scale = subject_scale.get((row["topic"], row["subject"]))
+        if scale is None:
+            where = f"{row['topic']}/{row['subject']}"
+            reader.problem(path, row["line"], f"not_published: unknown {where}")
+        elif row["measure"] not in _scale_measures(kb, scale):
+            reader.problem(
+                path, row["line"], f"not_published: '{row['measure']}' is not on the {scale} scale"
+            )
+        elif key in published:
+            reader.problem(
+                path,
+                row["line"],
+                f"not_published: {'/'.join(key)} is also given as a figure in observations",
+            )
+        elif key[:2] + key[3:] not in waves_with:
+            reader.problem(
+                path,
+                row["line"],
+                f"not_published: wave {row['wave']} has no other {row['topic']}/{row['subject']} "
+                "figures",
+            )
+        else:
+            kept.append(row)
+    kb.unpublished = kept
+
+
 def _check_distributions(reader: _Reader, kb: Knowledge) -> None:
+    """Shares of one subject in one wave add to 100 within rounding; a distribution the
+    source showed only in part (waves.yaml not_published) adds to no more than 100."""
     distribution_topics = {t["id"] for t in kb.topics if t["distribution"]}
+    partial = {(u["topic"], u["subject"], u["wave"]) for u in kb.unpublished}
     groups: dict[tuple[str, str, str], list[Figure]] = defaultdict(list)
     for observation in kb.observations:
         if observation.topic in distribution_topics:
             groups[(observation.topic, observation.subject, observation.wave)].append(observation)
     for (topic, subject, wave), members in groups.items():
         total = sum((o.value for o in members), Decimal(0))
-        if abs(total - 100) > DISTRIBUTION_TOLERANCE:
-            first = min(members, key=lambda o: (o.file, o.line))
+        first = min(members, key=lambda o: (o.file, o.line))
+        if (topic, subject, wave) in partial:
+            if total - 100 > DISTRIBUTION_TOLERANCE:
+                reader.problem(
+                    Path(first.file),
+                    first.line,
+                    f"{topic}/{subject} in wave {wave} is published in part but its shares "
+                    f"sum to {total}, more than 100 (±{DISTRIBUTION_TOLERANCE})",
+                )
+        elif abs(total - 100) > DISTRIBUTION_TOLERANCE:
             reader.problem(
                 Path(first.file),
                 first.line,

@@ -22,6 +22,8 @@ MAX_PAYLOAD = 64
 CODES = {intent: answer.code for intent, answer in ANSWERS.items() if answer.code}
 INTENTS = {code: intent for intent, code in CODES.items()}
 _FIELD = re.compile(r"([ITSXMWPOD])([a-z0-9_-]*)")
+# Answers whose link leaves out "every subject of the topic" (the default for them)
+OF_EVERY_SUBJECT = frozenset({Intent.RANKING, Intent.CHANGE, Intent.TREND})
 _PAYLOAD = re.compile(r"^(?:[ITSXMWPOD][a-z0-9_-]*)+$")
 
 
@@ -33,7 +35,10 @@ def encode(query: Query, catalog: Catalog, short: bool = False) -> str | None:
     waves = query.waves
     if not waves and query.topic:
         available = catalog.topic_waves.get(query.topic, ())
-        waves = available[-1:] if query.intent != Intent.CHANGE else available[-2:]
+        if query.intent == Intent.TREND:
+            waves = available  # every wave it shows
+        else:
+            waves = available[-1:] if query.intent != Intent.CHANGE else available[-2:]
     fields = [f"I{code}"]
     if query.topic:
         fields.append(f"T{query.topic}")
@@ -64,7 +69,7 @@ def encode(query: Query, catalog: Catalog, short: bool = False) -> str | None:
 def _left_out(query: Query, catalog: Catalog) -> tuple[str, ...]:
     """For a ranking or change of most of a topic's subjects, those left out."""
     subjects = catalog.subjects.get(query.topic or "", ())
-    ranked = query.intent in (Intent.RANKING, Intent.CHANGE)
+    ranked = query.intent in OF_EVERY_SUBJECT
     if not ranked or not set(query.subjects) < set(subjects):
         return ()
     if tuple(s for s in subjects if s in query.subjects) != tuple(query.subjects):
@@ -76,7 +81,7 @@ def _left_out(query: Query, catalog: Catalog) -> tuple[str, ...]:
 def _everyone(query: Query, catalog: Catalog) -> bool:
     """A ranking or change of every subject of a topic with several."""
     subjects = catalog.subjects.get(query.topic or "", ())
-    ranked = query.intent in (Intent.RANKING, Intent.CHANGE)
+    ranked = query.intent in OF_EVERY_SUBJECT
     return ranked and len(subjects) > 1 and tuple(query.subjects) == subjects
 
 
@@ -111,10 +116,10 @@ def decode(payload: str, catalog: Catalog) -> Query | None:
         subjects = tuple(fields["S"].split("-"))
     elif "X" in fields:
         left_out = set(fields["X"].split("-"))
-        if not left_out <= set(own) or intent not in (Intent.RANKING, Intent.CHANGE):
+        if not left_out <= set(own) or intent not in OF_EVERY_SUBJECT:
             return None
         subjects = tuple(s for s in own if s not in left_out)
-    elif (intent in (Intent.RANKING, Intent.CHANGE) and len(own) > 1) or len(own) == 1:
+    elif (intent in OF_EVERY_SUBJECT and len(own) > 1) or len(own) == 1:
         subjects = own
     allowed = {s for members in catalog.subjects.values() for s in members}
     if any(s not in allowed for s in subjects):

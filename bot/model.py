@@ -114,8 +114,9 @@ class Figure:
     line: int = 0
 
     @property
-    def key(self) -> tuple[str, str, str, str, str]:
-        return (self.topic, self.subject, self.measure, self.wave, self.unit)
+    def key(self) -> tuple[str, str, str, str, str, str]:
+        # (a change's own wave too: over time, 2023-10 → 2024-10 is not 2024-04 → 2024-10)
+        return (self.topic, self.subject, self.measure, self.wave, self.unit, self.from_wave or "")
 
 
 class Row(NamedTuple):
@@ -135,6 +136,11 @@ class Answer:
     base_wave: str | None = None  # a change: the earlier wave
     sources: tuple[str, ...] = ()
     omitted: tuple[str, ...] = field(default=())  # subjects without the measure (rankings)
+    # (subject, measure) asked for whose share the source did not show: said as not known
+    unknown: tuple[tuple[str, str], ...] = ()
+    # Changes over a whole span (an answer over time: first wave to last, per subject)
+    spans: tuple[Figure, ...] = ()
+    series: tuple[str, ...] = ()  # an answer over time: its waves, oldest first
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -146,11 +152,17 @@ class Answer:
                 if figure is not None and figure.key not in seen:
                     seen.add(figure.key)
                     ordered.append(figure)
+        for figure in self.spans:
+            if figure.key not in seen:
+                seen.add(figure.key)
+                ordered.append(figure)
         return tuple(ordered)
 
     @property
     def answered_waves(self) -> tuple[str, ...]:
         """The waves the figures are from: what a share link pins."""
+        if self.series:
+            return self.series
         if self.base_wave and self.wave:
             return (self.base_wave, self.wave)
         return (self.wave,) if self.wave else ()

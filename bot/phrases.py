@@ -133,6 +133,11 @@ class Phrases:
         )
 
     def change(self, change: Figure) -> str:
+        if change.value == 0 and self.catalog.repeats(change):
+            # Figures a note says were carried over: equal as published, not a finding
+            return self.gettext("the same figure as published for {wave}; see the note").format(
+                wave=self.wave(change.from_wave or "", short=True)
+            )
         pp = self.value(change)
         if change.value > 0:
             return self.gettext("up {pp} pp").format(pp=pp)
@@ -215,6 +220,19 @@ class Phrases:
             if source is None:
                 continue
             publisher = self.name("source_short", ident)
+            if source.published is None:
+                # The copy of the release shows no date: the survey it is of, and the link
+                wave = next((w for w in self.catalog.waves if w.source == ident), None)
+                parts.append(
+                    self.gettext(
+                        "{publisher}, release of the {wave} (date not known here), {url}"
+                    ).format(
+                        publisher=publisher,
+                        wave=self.wave(wave.id) if wave else source.title,
+                        url=source.url,
+                    )
+                )
+                continue
             published = self.date(source.published)
             if source.kind == "press_report" and source.reports_release:
                 bureau = next(

@@ -9,19 +9,19 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.domain import Source, Wave
+from bot.domain import Note, Source, Wave
 from bot.model import Figure
 
 if TYPE_CHECKING:
     from bot.knowledge import Knowledge
 
 # Bumped whenever the tables change: a store written by another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TABLES = frozenset(
     {
         "sources", "waves", "scales", "measures", "scale_measures", "topics", "subjects",
         "topic_subjects", "derived_measures", "glossary", "names", "observations",
-        "lexicon", "morphology", "meta",
+        "lexicon", "morphology", "meta", "unpublished", "notes",
     }
 )  # fmt: skip
 
@@ -123,6 +123,20 @@ class Store:
             (topic,),
         )
         return tuple(row[0] for row in rows)
+
+    @cache  # noqa: B019
+    def unpublished(self) -> frozenset[tuple[str, str, str, str]]:
+        """(topic, subject, measure, wave) shares the source did not show: not known."""
+        rows = self._rows("SELECT topic, subject, measure, wave FROM unpublished")
+        return frozenset((row[0], row[1], row[2], row[3]) for row in rows)
+
+    @cache  # noqa: B019
+    def notes(self) -> tuple[Note, ...]:
+        """Caveats on figures (knowledge/notes.yaml), in file order."""
+        rows = self._rows(
+            "SELECT note, topic, wave, subject, measure, same_as FROM notes ORDER BY position"
+        )
+        return tuple(Note(*row) for row in rows)
 
     # -- reference data ------------------------------------------------------
 
@@ -245,14 +259,31 @@ def write_store(path: Path, kb: Knowledge, knowledge_dir: Path, meta: dict[str, 
     try:
         db.conn.execute("PRAGMA foreign_keys = ON")
         db.table("sources").insert_all(
-            _without_lines(kb.sources), pk="id", not_null={"kind", "published", "url", "title"}
+            # published may be NULL: a release whose date the source does not show
+            _without_lines(kb.sources),
+            pk="id",
+            columns={"published": str, "reports_release": str},
+            not_null={"kind", "url", "title"},
         )
         db.table("waves").insert_all(
             _without_lines(kb.waves),
             pk="id",
             foreign_keys=[("source", "sources", "id")],
-            not_null={"fieldwork_start", "fieldwork_end", "released", "source"},
+            columns={"released": str, "next_release": str},
+            not_null={"fieldwork_start", "fieldwork_end", "source"},
         )
+        db.table("unpublished").create(
+            {"topic": str, "subject": str, "measure": str, "wave": str},
+            pk=("topic", "subject", "measure", "wave"),
+            foreign_keys=[("wave", "waves", "id")],
+        )
+        db.table("unpublished").insert_all(_without_lines(kb.unpublished))
+        db.table("notes").create(
+            dict.fromkeys(("note", "topic", "wave", "subject", "measure", "same_as"), str)
+            | {"position": int},
+            pk=("note", "topic", "wave", "subject", "measure"),
+        )
+        db.table("notes").insert_all(kb.notes)
         db.table("scales").insert_all(kb.scales, pk="id")
         db.table("measures").insert_all(
             [{"id": ident, "unit": unit} for ident, unit in kb.measures.items()], pk="id"

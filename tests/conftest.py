@@ -20,11 +20,13 @@ from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 FIGURES = Path(__file__).resolve().parent / "fixtures" / "figures"
-FROZEN = ("sources.yaml", "waves.yaml", "observations")
+# The figures once the October–November 2024 wave landed (issue 11): three waves
+FIGURES_2024_10 = Path(__file__).resolve().parent / "fixtures" / "figures_2024_10"
+FROZEN = ("sources.yaml", "waves.yaml", "observations", "notes.yaml")
 LIVE_KNOWLEDGE = Path(os.environ.get("SENIM_LIVE_KNOWLEDGE") or DEFAULT_KNOWLEDGE)
 
 
-def frozen_knowledge(target: Path) -> Path:
+def frozen_knowledge(target: Path, figures: Path = FIGURES) -> Path:
     """The live knowledge/ with the frozen figures, copied to target (editable)."""
     shutil.copytree(LIVE_KNOWLEDGE, target)
     for name in FROZEN:
@@ -33,7 +35,7 @@ def frozen_knowledge(target: Path) -> Path:
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
-        source = FIGURES / name
+        source = figures / name
         if source.is_dir():
             shutil.copytree(source, path)
         else:
@@ -63,6 +65,26 @@ def store_path(frozen_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 @pytest.fixture(scope="session")
 def store(store_path: Path) -> Store:
     return Store(store_path)
+
+
+@pytest.fixture(scope="session")
+def store3_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the three waves frozen once 2024-10 landed (tests/fixtures/README.md)."""
+    knowledge = frozen_knowledge(
+        tmp_path_factory.mktemp("frozen3") / "knowledge", figures=FIGURES_2024_10
+    )
+    path = tmp_path_factory.mktemp("store3") / "senim.sqlite3"
+    result = build(knowledge, path)
+    assert result.ok, result.problems
+    return path
+
+
+@pytest.fixture(scope="session")
+def engine3(store3_path: Path):
+    from bot.engine import Engine
+
+    store = Store(store3_path)
+    return Engine(store, lexicon_of(store), "SenimTestBot")
 
 
 def lexicon_of(store: Store):

@@ -28,6 +28,21 @@ def test_golden(engine, conversation: list[Case]):
         assert not found, f"{case.id} {case.q!r}: {found}\n{reply.text}"
 
 
+# Against the three waves frozen once 2024-10 landed (tests/golden/2024-10/README.md)
+THREE_WAVES = ("2024-10/kk", "2024-10/ru", "2024-10/en")
+CONVERSATIONS_3 = [conversation for name in THREE_WAVES for conversation in load(name)]
+
+
+@pytest.mark.parametrize("conversation", CONVERSATIONS_3, ids=[c[0].id for c in CONVERSATIONS_3])
+def test_golden_three_waves(engine3, conversation: list[Case]):
+    chat = Conversation()
+    for case in conversation:
+        reply = engine3.ask(case.q, context=chat.context, lang_hint=chat.lang)
+        chat.remember(reply)
+        found = problems(case, as_json(engine3, reply))
+        assert not found, f"{case.id} {case.q!r}: {found}\n{reply.text}"
+
+
 def test_golden_files_cover_each_language_well():
     for name in ("kk", "ru", "en"):
         cases = [case for conversation in load(name) for case in conversation]

@@ -94,6 +94,36 @@ def test_links_shared_before_open_the_same_figures(engine, shared):
     assert engine.encode(query) == shared["payload"]  # and the same link is made again
 
 
+@pytest.mark.parametrize("shared", _shared(), ids=lambda s: s["payload"])
+def test_links_shared_with_two_waves_open_the_same_figures_after_the_third(engine3, shared):
+    """A link made when the store had two waves shows the same figures once 2024-10 has
+    landed (engine3: the store built from the three-wave figures)."""
+    query = engine3.decode(shared["payload"])
+    assert query is not None, shared["payload"]
+    reply = engine3.reply_to(query, shared["lang"])
+    assert [figure_json(f) for f in reply.figures] == shared["figures"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how has trust in the police changed over time",
+        "trust in all bodies over time",
+        "доверие к судам с 2023 года",
+        "полицияға сенім бір жылда қалай өзгерді",
+        "safety over time",
+    ],
+)
+def test_links_over_time_pin_every_wave_they_show(engine3, question):
+    """An answer over time ("since 2023") would grow with each wave: its link pins them."""
+    reply = engine3.ask(question)
+    assert reply.payload is not None and len(reply.payload) <= MAX_PAYLOAD
+    query = engine3.decode(reply.payload)
+    assert query is not None and set(query.waves) == {f.wave for f in reply.figures}
+    again = engine3.reply_to(query, reply.lang)
+    assert again.figures == reply.figures
+
+
 def test_the_shared_links_cover_every_answer_type_with_figures():
     codes = {item["payload"][1] for item in _shared()}
     assert codes >= {"v", "b", "c", "k", "r", "f", "i"}, codes

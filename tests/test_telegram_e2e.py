@@ -464,3 +464,53 @@ def test_webhook_mode_checks_the_secret_on_every_request(own_api, store_path: Pa
 def test_a_dockerfile_runs_senim_run():
     dockerfile = (Path(__file__).resolve().parent.parent / "Dockerfile").read_text()
     assert 'CMD ["senim", "run"]' in dockerfile
+
+
+# -- answers over time, on a store of three waves (issue 11) ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def bot3(store3_path: Path, tmp_path_factory) -> Iterator[tuple[RunningBot, FakeBotAPI]]:
+    """`senim run` on the store of the three waves frozen once 2024-10 landed."""
+    with FakeBotAPI(token=TOKEN, username=USERNAME) as fake:
+        running = RunningBot(fake, store3_path, tmp_path_factory.mktemp("state3") / "chats")
+        running.start()
+        yield running, fake
+        assert running.stop() == 0, running.log
+        assert fake.server_errors == []
+
+
+@pytest.mark.parametrize(
+    ("chat", "language", "question", "expected"),
+    [
+        (701, "ru", "динамика доверия полиции", ["63,1\xa0%", "61,6\xa0%", "64,3\xa0%", "За год"]),
+        (702, "kk", "полицияға сенім динамикасы", ["63,1%", "64,3%", "Бір жылда"]),
+        (703, "en", "how has trust in the courts changed over time", ["61.0%", "62.0%"]),
+    ],
+)
+def test_an_over_time_question_and_its_chart(bot3, chat, language, question, expected):
+    """Every wave in order through the real `senim run`, then the line chart of it."""
+    _running, api = bot3
+    reply = ask(api, chat, question, language, timeout=20)
+    for needle in expected:
+        assert needle in reply.text, reply.text
+    mark = api.mark()
+    api.push_callback(chat, reply.result["message_id"], button(reply, "c:"))
+    photo = api.wait_for("sendPhoto", lambda c: c.chat_id == chat, after=mark, timeout=60)
+    image = next(iter(photo.files.values())).data
+    assert image.startswith(PNG) and 5_000 < len(image) < 500_000
+    width, height = int.from_bytes(image[16:20], "big"), int.from_bytes(image[20:24], "big")
+    assert width == 1000 and 600 <= height <= 900
+
+
+def test_the_over_time_button_under_an_answer(bot3):
+    """Where a topic has more than two waves, an answer offers them all."""
+    _running, api = bot3
+    reply = ask(api, 704, "How many people trust the police?", "en", timeout=20)
+    assert "64.3%" in reply.text
+    buttons = {b["text"]: b for row in reply.reply_markup["inline_keyboard"] for b in row}
+    assert "Over time" in buttons, list(buttons)
+    data = buttons["Over time"]["callback_data"]
+    shown = press(api, 704, reply.result["message_id"], data, "editMessageText")
+    text = shown.params["text"]
+    assert "63.1%" in text and "61.6%" in text and "64.3%" in text, text

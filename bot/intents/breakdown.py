@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.figures import Lookup
-from bot.intents.common import FigureAnswer, change_step, compare_step
+from bot.intents.common import FigureAnswer, change_step, compare_step, trend_step
 from bot.intents.value import at_wave, figure_lines
 from bot.model import Answer, Intent, Line, Option, Query
 from bot.phrases import Phrases
@@ -20,7 +20,7 @@ class Breakdown(FigureAnswer):
         return figure_lines(answer, p)
 
     def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
-        return (*change_step(query, p), *compare_step(query, p))
+        return (*change_step(query, p), *trend_step(query, p), *compare_step(query, p))
 
 
 ANSWER = Breakdown()

@@ -11,9 +11,11 @@ from bot.intents.common import (
     compare_step,
     heading,
     scale_note,
+    trend_step,
 )
 from bot.intents.not_available import refusal
-from bot.model import Answer, Intent, Lacking, Line, Message, Option, Query, Row
+from bot.intents.waves import a_year_apart
+from bot.model import Answer, Intent, Lacking, Line, Message, Option, Query, Row, Span
 from bot.phrases import Phrases, spans
 from bot.questionnaire import BODIES
 
@@ -97,6 +99,9 @@ def change_lines(answer: Answer, p: Phrases) -> list[Line]:
         )
     if p.catalog.questionnaire.role(answer.query.topic) == BODIES and many:
         lines += scale_note(answer, p)
+    if answer.base_wave and answer.wave and a_year_apart(answer.base_wave, answer.wave):
+        text = p.gettext("Year on year: the same season a year apart, as the Bureau compares.")
+        lines += [(), (Span(text),)]
     return lines
 
 
@@ -122,7 +127,7 @@ class Change(FigureAnswer):
         return change_lines(answer, p)
 
     def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
-        return (*breakdown_step(query, p), *compare_step(query, p))
+        return (*breakdown_step(query, p), *trend_step(query, p), *compare_step(query, p))
 
 
 ANSWER = Change()

@@ -7,8 +7,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.intents.base import AnswerType
-from bot.model import Answer, Intent, Lacking, Line, Message, Option, Query, Row, Span
-from bot.phrases import Phrases, lower_first, sentence
+from bot.model import Answer, Figure, Intent, Lacking, Line, Message, Option, Query, Row, Span
+from bot.phrases import Phrases, lower_first, sentence, upper_first
 from bot.questionnaire import BODIES, PLACES
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def title(answer: Answer, p: Phrases) -> str:
     elif role == PLACES:
         published = p.store.sources().get(answer.sources[0] if answer.sources else "")
         name = p.topic(query.topic)
-        if published is None:
+        if published is None or published.published is None:
             return name
         return p.gettext("{topic}, as published on {date}").format(
             topic=name, date=p.date(published.published)
@@ -46,7 +46,11 @@ def row_line(row: Row, p: Phrases, brief: bool = False) -> Line:
         return line
     before_wave = p.wave(row.change.from_wave or "", short=True)
     change = p.change(row.change)
-    if row.previous is not None:
+    if row.previous is not None and change_is_repeat(row.change, p):
+        context = p.gettext("({wave}: the same {value}, as published; see the note)").format(
+            wave=before_wave, value=p.value(row.previous)
+        )
+    elif row.previous is not None:
         context = p.gettext("({wave}: {value}; {change})").format(
             wave=before_wave, value=p.value(row.previous), change=change
         )
@@ -57,9 +61,51 @@ def row_line(row: Row, p: Phrases, brief: bool = False) -> Line:
     return (*line, Span(" " + context))
 
 
+def unknown_lines(answer: Answer, p: Phrases) -> list[Line]:
+    """ "• Difficult to answer: not known": a share the source did not show, never
+    computed from the others."""
+    topic = answer.query.topic or ""
+    template = p.gettext("• {label}: not known (the published source does not show it)")
+    return [
+        (Span(template.format(label=upper_first(p.measure(topic, subject, measure)))),)
+        for subject, measure in answer.unknown
+    ]
+
+
+def change_is_repeat(change: Figure, p: Phrases) -> bool:
+    return change.value == 0 and p.catalog.repeats(change) is not None
+
+
 def with_source(answer: Answer, p: Phrases, body: list[Line]) -> Message:
-    """A figure answer: its lines, then the source paragraph."""
-    return Message((*body, (), (Span(p.source_line(answer.sources, answer.query.topic)),)))
+    """A figure answer: its lines, the notes on its figures, which wave "latest" is when
+    the topic's figures stop before the latest survey, then the source paragraph."""
+    lines = [*body]
+    for note in p.catalog.notes_on(answer.figures):
+        text = p.name("note", note, "text")
+        lines += [(), (Span(p.gettext("Note: {text}").format(text=text)),)]
+    lines += latest_note(answer, p)
+    lines += [(), (Span(p.source_line(answer.sources, answer.query.topic)),)]
+    return Message(tuple(lines))
+
+
+def latest_note(answer: Answer, p: Phrases) -> list[Line]:
+    """A question that named no wave is answered for the latest wave that has its
+    figures; when that is not the latest survey, the reply says so."""
+    query = answer.query
+    latest = p.catalog.latest.id
+    if query.waves_named or query.waves or not answer.wave or answer.wave >= latest:
+        return []
+    if p.catalog.questionnaire.role(query.topic) == PLACES:  # counts by release, not survey
+        text = p.gettext(
+            "These are the latest figures on this that Senim has; figures from later releases "
+            "are not available here."
+        )
+    else:
+        text = p.gettext(
+            "These are the latest figures on this that Senim has: the {wave}. For the {latest} "
+            "they are not available here."
+        ).format(wave=p.wave(answer.wave), latest=p.wave(latest))
+    return [(), (Span(text),)]
 
 
 def no_figures(answer: Answer, p: Phrases) -> Message:
@@ -70,6 +116,26 @@ def no_figures(answer: Answer, p: Phrases) -> Message:
         Intent.NOT_AVAILABLE, topic=answer.query.topic, lacking=Lacking("wave", answer.wave)
     )
     return Message.of(refusal(query, p))
+
+
+def not_known(answer: Answer, p: Phrases) -> Message:
+    """Only shares the source did not show were asked for: say so (never computed from the
+    others), and offer the latest wave that has them."""
+    topic = answer.query.topic or ""
+    subject, measure = answer.unknown[0]
+    text = p.gettext(
+        "“{label}” is not known for the {wave}: the published source does not show this share."
+    ).format(label=p.measure(topic, subject, measure), wave=p.wave(answer.wave or ""))
+    earlier = [
+        w
+        for w in p.catalog.topic_waves.get(topic, ())
+        if w < (answer.wave or "") and (topic, subject, measure, w) not in p.catalog.unpublished
+    ]
+    options: tuple[Option, ...] = ()
+    if earlier and not answer.query.waves_named:
+        option = replace(answer.query, waves=(earlier[-1],), waves_named=True)
+        options = (Option(p.wave(earlier[-1]), option),)
+    return Message.of(sentence(text), options=options)
 
 
 def scale_note(answer: Answer, p: Phrases) -> list[Line]:
@@ -119,6 +185,8 @@ class FigureAnswer(AnswerType):
         raise NotImplementedError
 
     def render(self, answer: Answer, p: Phrases) -> Message:
+        if not answer.rows and answer.unknown:
+            return not_known(answer, p)
         if not answer.rows:
             return no_figures(answer, p)
         return with_source(answer, p, self.lines(answer, p))
@@ -142,6 +210,23 @@ def change_step(query: Query, p: Phrases) -> list[Option]:
         latest_two = replace(query, intent=Intent.CHANGE, waves=(), waves_named=False)
         return [Option(p.gettext("Change since the previous survey"), latest_two)]
     return []
+
+
+def trend_step(query: Query, p: Phrases) -> list[Option]:
+    """ "Over time": where the topic has more than two waves (two are a change)."""
+    if len(p.catalog.topic_waves.get(query.topic or "", ())) <= 2 or not query.subjects:
+        return []
+    measure = None if query.intent == Intent.BREAKDOWN else query.measure
+    if query.intent == Intent.RANKING:
+        measure = query.measure
+    over_time = Query(
+        Intent.TREND,
+        topic=query.topic,
+        subjects=query.subjects,
+        measure=measure,
+        group=query.group,
+    )
+    return [Option(p.gettext("Over time"), over_time)]
 
 
 def compare_step(query: Query, p: Phrases) -> list[Option]:

@@ -9,6 +9,7 @@ class Intent(StrEnum):
     VALUE = "value"  # one figure (or the figures of one measure)
     BREAKDOWN = "breakdown"  # every answer category of one subject
     CHANGE = "change"  # the same figures in two waves, and the difference
+    TREND = "trend"  # the same figures in every wave of a span, each step's change
     COMPARE = "compare"  # named subjects side by side
     RANKING = "ranking"  # every subject, ordered
     SURVEY_FACTS = "survey_facts"  # the sample and the ages surveyed

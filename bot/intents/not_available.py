@@ -185,6 +185,16 @@ def refusal(query: Query, p: Phrases) -> str:
         ).format(
             name=p.subject(subject), measure=p.neutral_measure(missing), list=p.list_of(answers)
         )
+    elif kind == "year_on_year":
+        text = p.gettext(
+            "There is no survey of the same season a year before the {wave} to compare it "
+            "with. Surveys with these figures: {list}."
+        ).format(
+            wave=p.wave(missing),
+            list=p.list_of(
+                tuple(p.wave(w) for w in catalog.topic_waves.get(query.topic or "", ()))
+            ),
+        )
     elif kind == "change":
         text = p.gettext(
             "These figures were published for one period only, so there is no change to show."
@@ -195,7 +205,7 @@ def refusal(query: Query, p: Phrases) -> str:
         wave = catalog.wave(catalog.topic_waves[query.topic or ""][0])
         text = p.gettext("{topic}: published once, on {date}; there are none for {what}.").format(
             topic=p.topic(query.topic),
-            date=p.date(wave.released) if wave else "",
+            date=p.date(wave.released) if wave and wave.released else "",
             what=p.period(missing),
         )
     else:

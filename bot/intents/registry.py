@@ -22,6 +22,7 @@ from bot.intents import (
     small_talk,
     survey_facts,
     survey_info,
+    trend,
     value,
 )
 from bot.intents.base import AnswerType
@@ -44,6 +45,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     value.ANSWER,
     breakdown.ANSWER,
     change.ANSWER,
+    trend.ANSWER,
     compare.ANSWER,
     ranking.ANSWER,
     survey_facts.ANSWER,

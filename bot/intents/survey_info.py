@@ -123,10 +123,18 @@ class SurveyInfo(AnswerType):
             return Message(self._coverage(p))
         label = p.gettext("Survey waves") if info == "fieldwork" else p.gettext("Releases")
         template = p.gettext("• {wave}: fieldwork {months}, released on {date}")
+        undated = p.gettext(
+            "• {wave}: fieldwork {months}; the release date is not known here ({url})"
+        )
         lines: list[Line] = [heading(label)]
+        sources = p.store.sources()
         for wave in p.catalog.waves:
-            text = template.format(
-                wave=p.wave(wave.id), months=p.wave(wave.id, short=True), date=p.date(wave.released)
+            source = sources.get(wave.source)
+            text = (template if wave.released else undated).format(
+                wave=p.wave(wave.id),
+                months=p.wave(wave.id, short=True),
+                date=p.date(wave.released) if wave.released else "",
+                url=source.url if source else "",
             )
             lines.append((Span(text),))
         return Message(tuple(lines))
@@ -138,6 +146,7 @@ class SurveyInfo(AnswerType):
     def _sources(p: Phrases, asked: str | None) -> tuple[Line, ...]:
         lines: list[Line] = [heading(p.gettext("Sources"))]
         template = p.gettext("• {publisher}: “{title}”, {date}. {url}")
+        undated = p.gettext("• {publisher}: “{title}”, date not known here. {url}")
         for topic in (asked,) if asked else p.catalog.topics:
             collected = p.store.name("topic", topic, p.lang, "collected_by")
             if collected:  # "who collects the crime data": figures another body keeps
@@ -146,10 +155,10 @@ class SurveyInfo(AnswerType):
                 )
                 lines.append((Span(text),))
         for source in p.store.sources().values():
-            text = template.format(
+            text = (template if source.published else undated).format(
                 publisher=p.name("source", source.id),
                 title=source.title,
-                date=p.date(source.published),
+                date=p.date(source.published) if source.published else "",
                 url=source.url,
             )
             lines.append((Span(text.replace(".. ", ". ")),))  # a date that ends in "г."
@@ -199,15 +208,23 @@ class SurveyInfo(AnswerType):
             return p.gettext(
                 "The releases I have name no date for the next one; new releases appear on {site}."
             ).format(site=where)
-        return p.gettext(
-            "The release of {released} named {next} as the date of the next one; the "
-            "results of the {latest} came out on {latest_date}. I have no later "
-            "announcement: new releases appear on {site}."
-        ).format(
-            released=p.date(announced.released),
+        if latest.released is None:
+            template = p.gettext(
+                "The release of {released} named {next} as the date of the next one; the "
+                "results of the {latest} have come out since (their release date is not "
+                "known here). I have no later announcement: new releases appear on {site}."
+            )
+        else:
+            template = p.gettext(
+                "The release of {released} named {next} as the date of the next one; the "
+                "results of the {latest} came out on {latest_date}. I have no later "
+                "announcement: new releases appear on {site}."
+            )
+        return template.format(
+            released=p.date(announced.released) if announced.released else "",
             next=p.date(announced.next_release or ""),
             latest=p.wave(latest.id),
-            latest_date=p.date(latest.released),
+            latest_date=p.date(latest.released) if latest.released else "",
             site=where,
         )
 

@@ -13,6 +13,8 @@ from bot.intents.common import (
     heading,
     row_line,
     title,
+    trend_step,
+    unknown_lines,
 )
 from bot.model import Answer, Intent, Line, Option, Query, Row, Span
 from bot.phrases import Phrases
@@ -27,16 +29,27 @@ def at_wave(query: Query, look: Lookup, *, every: bool = False, context: bool = 
     previous = look.catalog.previous(wave) if context and not query.waves_named else None
     rows: list[Row] = []
     omitted: list[str] = []
+    unknown: list[tuple[str, str]] = []
     for subject in query.subjects:
         for measure in look.measures(query, subject, every=every):
             row = look.row(query.topic or "", subject, measure, wave)
+            if row is None and look.unpublished(query.topic or "", subject, measure, wave):
+                unknown.append((subject, measure))
+                continue
             if row is None:
                 omitted.append(subject)
                 continue
             if previous is not None:
                 row = look.with_previous(row, previous.id, keep_value=not every)
             rows.append(row)
-    return Answer(query, tuple(rows), wave=wave, sources=sources_of(rows), omitted=tuple(omitted))
+    return Answer(
+        query,
+        tuple(rows),
+        wave=wave,
+        sources=sources_of(rows),
+        omitted=tuple(omitted),
+        unknown=tuple(unknown),
+    )
 
 
 def figure_lines(answer: Answer, p: Phrases) -> list[Line]:
@@ -47,6 +60,7 @@ def figure_lines(answer: Answer, p: Phrases) -> list[Line]:
         since = p.wave(changes[0].from_wave or "", short=True)
         lines.append((Span(p.gettext("In brackets: change since {wave}.").format(wave=since)),))
     lines += [row_line(row, p, brief=len(changes) > 1) for row in answer.rows]
+    lines += unknown_lines(answer, p)
     return lines
 
 
@@ -61,7 +75,12 @@ class Value(FigureAnswer):
         return figure_lines(answer, p)
 
     def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
-        return (*breakdown_step(query, p), *change_step(query, p), *compare_step(query, p))
+        return (
+            *breakdown_step(query, p),
+            *change_step(query, p),
+            *trend_step(query, p),
+            *compare_step(query, p),
+        )
 
     def chart_query(self, query: Query, p: Phrases) -> Query:
         """One body's figure is charted with all its answer categories."""

@@ -87,6 +87,7 @@ class Features:
         "institutions",
         "months",
         "named_at",
+        "period_at",
         "quoted",
         "reasons",
         "regions",
@@ -118,6 +119,9 @@ class Features:
         self.seasons: set[str] = set()
         self.years: list[int] = []
         self.year_at: list[int] = []  # the (first) word of each year
+        # (position, month number or season id) of the months and seasons named, to pair
+        # each with its year: "between autumn 2023 and spring 2024"
+        self.period_at: list[tuple[int, int | str]] = []
         self.reasons: list[str] = []
         self.facts: set[str] = set()
         self.glossary: list[str] = []
@@ -887,9 +891,11 @@ def _note(features: Features, concept: str, position: int, words: list[Token]) -
         features.cues.setdefault(ident, []).append(position)
     elif kind == "month":
         features.months.add(int(ident))
+        features.period_at.append((position, int(ident)))
         features.wave_words.extend(w.text for w in words)
     elif kind == "season":
         features.seasons.add(ident)
+        features.period_at.append((position, ident))
         features.wave_words.extend(w.text for w in words)
     elif kind == "reason":
         if ident not in features.reasons:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from bot.catalog import Catalog
-from bot.intents import not_available, small_talk
+from bot.intents import not_available, small_talk, trend
 from bot.intents.not_available import QUALIFIERS
 from bot.intents.registry import CLAIMS
 from bot.model import BEFORE, Intent, Lacking, Query
@@ -262,6 +262,7 @@ class Parser:
                 # wider than in 2023?": now against that wave
                 newest = self._latest(query.topic) or ""
                 query = replace(query, intent=Intent.CHANGE, waves=(*query.waves, newest))
+        query = trend.asked_over_time(f, query, self.catalog)
         return self._accounted(a, not_available.refuse(query, self.catalog))
 
     def _latest(self, topic: str | None) -> str | None:
@@ -365,6 +366,15 @@ class Parser:
             return [], period_asked(years, f.months, f.seasons)
         if years or months:
             by_release = f.has("release") and not f.has("fieldwork")
+            paired = _periods_by_year(f) if len(years) > 1 else []
+            found = [
+                wave
+                for year, named in paired
+                for wave in catalog.waves_matching({year}, named, by_release)
+            ]
+            if paired and found:
+                # "between autumn 2023 and spring 2024": each season in its own year
+                return sorted({w.id for w in found}), None
             found = catalog.waves_matching(years, months, by_release)
             crimes = a.q.asks(PLACES, f)  # (counts by month were not published)
             if not found and (not f.months or f.has(*SURVEY_WORDS) or not crimes):
@@ -577,6 +587,19 @@ def period_asked(years: set[int], months: set[int], seasons: set[str]) -> str:
     if not seasons:
         parts += [str(m) for m in sorted(months)]
     return " ".join(parts)
+
+
+def _periods_by_year(f: Features) -> list[tuple[int, set[int]]]:
+    """Each year with the month or season named next to it ("autumn 2023", "2024 жылғы
+    көктем"), when every year has one; else [] (the months then apply to every year)."""
+    pairs = []
+    for year, at in zip(f.years, f.year_at, strict=False):
+        near = [(abs(p - at), named) for p, named in f.period_at if abs(p - at) <= 2]
+        if not near:
+            return []
+        named = min(near, key=lambda item: item[0])[1]
+        pairs.append((year, {named} if isinstance(named, int) else set(SEASONS[named])))
+    return pairs
 
 
 def _year_before(f: Features) -> bool:
