@@ -627,7 +627,7 @@ def _load_observations(
             seen[key] = observation
             kb.observations.append(observation)
     _check_unpublished(reader, folder.parent / "waves.yaml", kb, subject_scale)
-    _check_distributions(reader, kb)
+    _check_distributions(reader, kb, subject_scale)
     _check_coverage(reader, folder.parent, kb)
 
 
@@ -810,11 +810,15 @@ def _check_unpublished(
     kb.unpublished = kept
 
 
-def _check_distributions(reader: _Reader, kb: Knowledge) -> None:
-    """Shares of one subject in one wave add to 100 within rounding; a distribution the
-    source showed only in part (waves.yaml not_published) adds to no more than 100."""
+def _check_distributions(
+    reader: _Reader, kb: Knowledge, subject_scale: dict[tuple[str, str], str]
+) -> None:
+    """Shares of one subject in one wave add to 100 within rounding and give every category
+    of its scale; a distribution the source showed only in part (waves.yaml
+    not_published) lists what is missing and adds to no more than 100."""
     distribution_topics = {t["id"] for t in kb.topics if t["distribution"]}
     partial = {(u["topic"], u["subject"], u["wave"]) for u in kb.unpublished}
+    declared = {(u["topic"], u["subject"], u["measure"], u["wave"]) for u in kb.unpublished}
     groups: dict[tuple[str, str, str], list[Figure]] = defaultdict(list)
     for observation in kb.observations:
         if observation.topic in distribution_topics:
@@ -822,6 +826,16 @@ def _check_distributions(reader: _Reader, kb: Knowledge) -> None:
     for (topic, subject, wave), members in groups.items():
         total = sum((o.value for o in members), Decimal(0))
         first = min(members, key=lambda o: (o.file, o.line))
+        given = {o.measure for o in members}
+        scale = subject_scale.get((topic, subject), "")
+        for measure in _scale_measures(kb, scale):
+            if measure not in given and (topic, subject, measure, wave) not in declared:
+                reader.problem(
+                    Path(first.file),
+                    first.line,
+                    f"{topic}/{subject} in wave {wave} has no '{measure}' share: give it, or "
+                    "list it under the wave's not_published in waves.yaml",
+                )
         if (topic, subject, wave) in partial:
             if total - 100 > DISTRIBUTION_TOLERANCE:
                 reader.problem(
