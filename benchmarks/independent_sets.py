@@ -3,7 +3,9 @@
     python benchmarks/independent_sets.py [--failures heldout] [--repo OTHER_CHECKOUT]
 
 The engine answers on the frozen two-wave knowledge of the tests (tests/fixtures), as the
-sets were written for it, so a new wave in knowledge/ changes no score. Prints figures;
+sets were written for it, so a new wave in knowledge/ changes no score; the sets named
+wave3* were written for the three waves once 2024-10 landed and answer on those
+(tests/fixtures/figures_2024_10). Prints figures;
 asserts nothing (tests/test_independent.py holds the floors). --failures lists every
 failing case of the sets named (comma-separated). --repo scores another checkout's
 engine (its bot/ and frozen knowledge) on these sets and rules: the "before" figures.
@@ -36,7 +38,7 @@ from bot.build import build  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.store import Store  # noqa: E402
-from tests.conftest import frozen_knowledge, lexicon_of  # noqa: E402
+from tests.conftest import FIGURES, FIGURES_2024_10, frozen_knowledge, lexicon_of  # noqa: E402
 
 
 def _cases_module():
@@ -61,7 +63,10 @@ SETS = (
     "heldout4",
     "heldout5",
     "heldout6",
+    "wave3a",
 )
+# Sets written for the three waves once 2024-10 landed (FORMAT3.md): their own store
+THREE_WAVES = ("wave3",)
 
 
 def main() -> None:
@@ -71,12 +76,21 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join(SETS), help="the sets to score")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        knowledge = frozen_knowledge(Path(tmp) / "knowledge")
-        result = build(knowledge, Path(tmp) / "store.sqlite3")
-        assert result.ok, result.problems
-        store = Store(Path(tmp) / "store.sqlite3")
-        engine = Engine(store, lexicon_of(store), "SenimBenchBot")
+        engines: dict[Path, Engine] = {}
+
+        def engine_for(name: str) -> Engine:
+            figures = FIGURES_2024_10 if name.startswith(THREE_WAVES) else FIGURES
+            if figures not in engines:
+                where = Path(tmp) / figures.name
+                knowledge = frozen_knowledge(where / "knowledge", figures=figures)
+                result = build(knowledge, where / "store.sqlite3")
+                assert result.ok, result.problems
+                store = Store(where / "store.sqlite3")
+                engines[figures] = Engine(store, lexicon_of(store), "SenimBenchBot")
+            return engines[figures]
+
         for name in args.sets.split(","):
+            engine = engine_for(name)
             cases = load(ROOT / name)
             chats: dict[str, Conversation] = {}
             total, correct, wrong = Counter(), Counter(), Counter()

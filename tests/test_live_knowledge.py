@@ -87,10 +87,18 @@ def add_wave(knowledge: Path) -> str:
             "    en: Bureau of National Statistics\n  short:\n    kk: Ұлттық статистика бюросы\n"
             "    ru: Бюро национальной статистики\n    en: Bureau of National Statistics\n"
         )
+    # The figures are the latest wave's, so are the shares its source did not show
+    missing = latest.get("not_published") or []
+    declared = "".join(
+        f"    - {{topic: {m['topic']}, subject: {m['subject']}, "
+        f"measures: [{', '.join(m['measures'])}]}}\n"
+        for m in missing
+    )
     with (knowledge / "waves.yaml").open("a", encoding="utf-8") as waves_file:
         waves_file.write(
             f"\n- id: {wave}\n  fieldwork_start: {wave}\n  fieldwork_end: {end}\n"
             f"  released: {released}\n  source: {source}\n"
+            + (f"  not_published:\n{declared}" if declared else "")
         )
     rows = []
     for path in sorted((knowledge / "observations").glob("*.csv")):

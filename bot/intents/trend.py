@@ -221,7 +221,8 @@ def derived_note(answer: Answer, p: Phrases) -> list[Line]:
     return [(), *lines] if lines else []
 
 
-MAX_LINES = 6  # lines one chart keeps apart (bot.charts)
+MAX_LINES = 6  # lines one chart keeps apart (bot.charts.MAX_SERIES)
+MAX_POINTS = 10  # waves one chart's axis keeps readable (bot.charts.MAX_POINTS)
 
 
 class Trend(FigureAnswer):
@@ -264,6 +265,15 @@ class Trend(FigureAnswer):
 
         if len(answer.series) < 2 or not answer.rows:
             return None
+        if len(answer.series) > MAX_POINTS:  # a long series: the latest waves that fit
+            shown = answer.series[-MAX_POINTS:]
+            answer = replace(
+                answer,
+                rows=tuple(r for r in answer.rows if r.figure.wave in shown),
+                series=shown,
+                base_wave=shown[0],
+                spans=(),
+            )
         grid: list[tuple[float, ...]] = []
         texts: list[tuple[str, ...]] = []
         series_lines = _lines_of(answer)
