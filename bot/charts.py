@@ -604,7 +604,10 @@ def _trend_values(axes: Axes, spec: ChartSpec) -> Notes:
     notes: Notes = []
     for index, (row, row_texts) in enumerate(zip(spec.grid, spec.grid_texts, strict=True)):
         known = [point for point, value in enumerate(row) if not math.isnan(value)]
-        chosen = known if every_dot else sorted({known[0], known[-1]})
+        # (with more, a line stopping short of an end wave keeps its number at that end
+        # only: one above a middle dot would sit on the other lines)
+        ends = {0, points - 1}
+        chosen = known if every_dot else sorted({known[0], known[-1]} & ends)
         for point in chosen:
             if not row_texts[point].strip():
                 continue

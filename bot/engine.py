@@ -156,7 +156,10 @@ class Engine:
         payload = None
         if query.states_figures and answer.figures:
             # (an answer over time pins every wave it shows: "since 2023" must not grow)
+            # (a change pins both its waves: "than in 2023" means the latest, which moves)
             waves = answer.series or query.waves or answer.answered_waves
+            if query.intent == Intent.CHANGE and answer.answered_waves:
+                waves = answer.answered_waves
             pinned = replace(query, waves=waves)
             payload = encode(pinned, self.catalog)
         if payload is not None:

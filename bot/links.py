@@ -108,6 +108,15 @@ def decode(payload: str, catalog: Catalog) -> Query | None:
         waves = tuple(known_waves[w] for w in pinned.split("-")) if pinned else ()
     except KeyError:
         return None
+    if intent == Intent.CHANGE and len(waves) == 1:
+        # A change link of one wave (made before links carried both): that wave and the
+        # one before it, or for the first wave the one after, as it meant when it was made
+        ids = [w.id for w in catalog.waves]
+        at = ids.index(waves[0])
+        if at > 0:
+            waves = (ids[at - 1], waves[0])
+        elif at + 1 < len(ids):
+            waves = (waves[0], ids[at + 1])
     subjects: tuple[str, ...] = ()
     own = catalog.subjects.get(topic or "", ())
     if "S" in fields and "X" in fields:

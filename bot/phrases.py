@@ -145,6 +145,13 @@ class Phrases:
             return self.gettext("down {pp} pp").format(pp=pp)
         return self.gettext("no change")
 
+    def signed(self, change: Figure) -> str:
+        """A change in brief, "+0,8" / "−1,5" / "±0": inside a line of several waves."""
+        if change.value == 0 and self.catalog.repeats(change):
+            return self.gettext("the same, see the note")
+        sign = "+" if change.value > 0 else "−" if change.value < 0 else "±"
+        return sign + self.value(change)
+
     def item(self, label: str, value: str) -> Line:
         """ "• Label: **value**"."""
         return spans(

@@ -22,16 +22,18 @@ from bot.questionnaire import BODIES
 
 def between(query: Query, look: Lookup) -> Answer:
     """The query's figures in its two waves: the two named, or the one named (else the
-    latest) and the wave before it (or, for the first wave, the one after)."""
+    latest) and the wave before it (or, for the first wave, the latest)."""
     available = look.catalog.topic_waves.get(query.topic or "", ())
     if len(query.waves) >= 2:
         base, wave = sorted(query.waves)[0], sorted(query.waves)[-1]
     else:
         wave = query.waves[-1] if query.waves else available[-1]
         previous = look.catalog.previous(wave)
-        if previous is None:  # the first wave named: compare it with the next one
+        if previous is None:
+            # the first wave named ("than in autumn 2023", "2023 жылғы күзбен
+            # салыстырғанда"): what it is compared with is now, the latest
             later = [w for w in available if w > wave]
-            base, wave = wave, later[0] if later else wave
+            base, wave = wave, later[-1] if later else wave
         else:
             base = previous.id
     if base == wave:  # one wave (a link made by hand): nothing to compare it with

@@ -88,6 +88,14 @@ def with_source(answer: Answer, p: Phrases, body: list[Line]) -> Message:
     return Message(tuple(lines))
 
 
+def figure_notes(answer: Answer, p: Phrases) -> str:
+    """The notes on an answer's figures as one text: what a chart of them carries too."""
+    notes = p.catalog.notes_on(answer.figures)
+    return " ".join(
+        p.gettext("Note: {text}").format(text=p.name("note", note, "text")) for note in notes
+    )
+
+
 def latest_note(answer: Answer, p: Phrases) -> list[Line]:
     """A question that named no wave is answered for the latest wave that has its
     figures; when that is not the latest survey, the reply says so."""
@@ -273,9 +281,17 @@ def chart_of(answer: Answer, p: Phrases, heading_text: str) -> ChartSpec | None:
     texts = tuple(p.value(row.figure) for row in rows)
     footnote = p.source_line(answer.sources, answer.query.topic)
     percent_axis = all(row.figure.unit == "percent" for row in rows)
+    note = figure_notes(answer, p)
     if not change:
         return ChartSpec(
-            "bars", heading_text, labels, values, texts, footnote, percent_axis=percent_axis
+            "bars",
+            heading_text,
+            labels,
+            values,
+            texts,
+            footnote,
+            percent_axis=percent_axis,
+            note=note,
         )
     before = [row.previous for row in rows if row.previous is not None]
     return ChartSpec(
@@ -289,4 +305,5 @@ def chart_of(answer: Answer, p: Phrases, heading_text: str) -> ChartSpec | None:
         before_texts=tuple(p.value(figure) for figure in before),
         series=(p.wave(answer.base_wave or "", short=True), p.wave(answer.wave or "", short=True)),
         percent_axis=percent_axis,
+        note=note,
     )

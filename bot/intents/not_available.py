@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.catalog import Catalog
 from bot.intents.base import AnswerType
 from bot.intents.clarify import option_text
@@ -53,6 +55,36 @@ def claim_unavailable(a: Asked) -> Claim:
     return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(kind, ident))
 
 
+def _not_published(query: Query, catalog: Catalog) -> Query | None:
+    """A share its wave's source did not show ("difficult to answer" on safety in
+    2024-10): not known, said so, with the latest wave that has it offered."""
+    topic, measure = query.topic or "", query.measure
+    available = catalog.topic_waves.get(topic, ())
+    if query.intent != Intent.VALUE or not measure or not query.subjects or not available:
+        return None
+    wave = query.waves[-1] if query.waves else available[-1]
+    parts = catalog.derived.get(measure) or (measure,)
+    if not all(
+        any((topic, s, part, wave) in catalog.unpublished for part in parts) for s in query.subjects
+    ):
+        return None
+    shown = [
+        w
+        for w in available
+        if w < wave
+        and not any((topic, s, p, w) in catalog.unpublished for s in query.subjects for p in parts)
+    ]
+    offered = replace(query, waves=(shown[-1],), waves_named=True) if shown else None
+    return Query(
+        Intent.NOT_AVAILABLE,
+        topic=topic,
+        subjects=query.subjects,
+        measure=measure,
+        lacking=Lacking("unpublished", wave),
+        options=(offered,) if offered is not None else (),
+    )
+
+
 def refuse(query: Query, catalog: Catalog) -> Query:
     """The query, or what says the store cannot answer it: a wave without its figures,
     a change with one wave, a measure a body's scale lacks."""
@@ -66,6 +98,9 @@ def refuse(query: Query, catalog: Catalog) -> Query:
     if query.intent == Intent.CHANGE and len(available) < 2:
         return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("change", topic))
     measure = query.measure
+    unknown = _not_published(query, catalog)
+    if unknown is not None:
+        return unknown
     if catalog.questionnaire.role(topic) == BODIES and measure and measure not in catalog.derived:
         lacking = [s for s in query.subjects if measure not in catalog.measures_of(topic, s)]
         if lacking and query.intent != Intent.RANKING:
@@ -185,6 +220,18 @@ def refusal(query: Query, p: Phrases) -> str:
         ).format(
             name=p.subject(subject), measure=p.neutral_measure(missing), list=p.list_of(answers)
         )
+    elif kind == "unpublished":
+        subject = query.subjects[0] if query.subjects else ""
+        text = p.gettext(
+            "“{label}” is not known for the {wave}: the published source does not show this share."
+        ).format(
+            label=p.measure(query.topic or "", subject, query.measure or ""), wave=p.wave(missing)
+        )
+    elif kind == "year_on_year" and query.states_figures:
+        text = p.gettext(
+            "There is no survey of the same season a year before the {wave}: above is the "
+            "change since the survey before it."
+        ).format(wave=p.wave(missing))
     elif kind == "year_on_year":
         text = p.gettext(
             "There is no survey of the same season a year before the {wave} to compare it "

@@ -17,11 +17,12 @@ from bot.figures import Lookup, change, sources_of
 from bot.intents.common import (
     FigureAnswer,
     compare_step,
+    figure_notes,
     heading,
     scale_note,
     with_source,
 )
-from bot.intents.waves import a_year_apart, a_year_before
+from bot.intents.waves import a_year_after, a_year_apart, a_year_before
 from bot.model import Answer, Figure, Intent, Lacking, Line, Message, Option, Query, Row, Span
 from bot.phrases import Phrases, lower_first, sentence, spans, upper_first
 from bot.questionnaire import BODIES
@@ -67,9 +68,6 @@ def over_time(query: Query, look: Lookup) -> Answer:
             ):
                 # (with two points this is the one step's change: the same figure)
                 overall.append(change(first, before))
-    if len({(r.figure.subject, r.figure.measure) for r in rows}) > 1:
-        # One line per series shows its values and the change over the span only
-        rows = [row._replace(change=None) for row in rows]
     if query.order and len(query.subjects) > 1:
         # "where did trust rise most over time": the subjects by their change over the span
         gain = {f.subject: f.value for f in overall}
@@ -155,12 +153,13 @@ def trend_lines(answer: Answer, p: Phrases) -> list[Line]:
             lines += [(), (Span(sentence(_overall(whole, p))),)]
     else:  # one line per body or category, wave after wave
         first, last = answer.base_wave or "", answer.wave or ""
-        if a_year_apart(first, last):
-            note = p.gettext("In brackets: change year on year, {first} → {last}.")
-        else:
-            note = p.gettext("In brackets: change over the whole period, {first} → {last}.")
-        lines.append(
-            (Span(note.format(first=p.wave(first, short=True), last=p.wave(last, short=True))),)
+        if len(answer.series) > 2:
+            lines.append((Span(p.gettext("In brackets: change since the survey before, in pp.")),))
+        yearly = a_year_apart(first, last)
+        whole_template = (
+            p.gettext("year on year: {change}")
+            if yearly
+            else p.gettext("over the whole period: {change}")
         )
         for subject, measure in series_lines:
             by_wave = {
@@ -168,10 +167,19 @@ def trend_lines(answer: Answer, p: Phrases) -> list[Line]:
                 for r in answer.rows
                 if (r.figure.subject, r.figure.measure) == (subject, measure)
             }
+            steps = {
+                r.figure.wave: r.change
+                for r in answer.rows
+                if (r.figure.subject, r.figure.measure) == (subject, measure)
+            }
             shown = []
             for wave in answer.series:
                 if wave in by_wave:
-                    shown.append(p.value(by_wave[wave]))
+                    text = p.value(by_wave[wave])
+                    step = steps.get(wave)
+                    if step is not None and len(answer.series) > 2:
+                        text += " (" + p.signed(step) + ")"
+                    shown.append(text)
                 elif (topic, subject, measure, wave) in p.catalog.unpublished:
                     shown.append(p.gettext("not known"))
             item = spans(
@@ -182,7 +190,7 @@ def trend_lines(answer: Answer, p: Phrases) -> list[Line]:
             )
             whole = overall.get((subject, measure))
             if whole is not None:
-                item = (*item, Span(" (" + p.change(whole) + ")"))
+                item = (*item, Span("; " + whole_template.format(change=p.change(whole))))
             lines.append(item)
         if p.catalog.questionnaire.role(answer.query.topic) == BODIES:
             lines += scale_note(answer, p)
@@ -296,6 +304,7 @@ class Trend(FigureAnswer):
         note = " ".join("".join(span.text for span in line) for line in derived_note(answer, p))
         if not any(m in p.catalog.derived for _s, m in series_lines):
             note = ""  # (the totals the text explains are not drawn)
+        note = " ".join(part for part in (note, figure_notes(answer, p)) if part)
         return ChartSpec(
             "trend",
             trend_heading(answer, p),
@@ -320,6 +329,7 @@ ANSWER = Trend()
 # most since 2023", "полициядағы өзгеріс бір жылда".
 SPANNED = frozenset({Intent.VALUE, Intent.BREAKDOWN, Intent.CHANGE, Intent.COMPARE, Intent.RANKING})
 ORDERED = ("most", "least", "rise", "fall")
+SINCE_REACH = 2  # words between "since" and its period ("2023 жылдан бері")
 
 
 def asked_over_time(f: Features, query: Query, catalog: Catalog) -> Query:
@@ -329,7 +339,8 @@ def asked_over_time(f: Features, query: Query, catalog: Catalog) -> Query:
     topic = query.topic or ""
     if query.intent not in SPANNED or not topic:
         return query
-    yoy, spanned = f.has("year_on_year"), f.has("over_time") or f.has("since")
+    since = _since(f)
+    yoy, spanned = f.has("year_on_year"), f.has("over_time") or since
     if not (yoy or spanned):
         return query
     available = catalog.topic_waves.get(topic, ())
@@ -340,22 +351,44 @@ def asked_over_time(f: Features, query: Query, catalog: Catalog) -> Query:
     if yoy:
         wave = max(query.waves) if query.waves else available[-1]
         earlier = a_year_before(wave)
+        if earlier not in available and a_year_after(wave) in available and query.waves:
+            # "in 2023" then "year on year?": that wave and the same season a year later
+            wave, earlier = a_year_after(wave), wave
         if earlier not in available:
-            latest_two = replace(query, intent=Intent.CHANGE, waves=(), waves_named=False)
-            return Query(
-                Intent.NOT_AVAILABLE,
-                topic=topic,
+            # No survey of that season a year before: the change since the survey before,
+            # said to be that (what people asking "year on year" then want to see)
+            return replace(
+                query,
+                intent=Intent.CHANGE,
+                measure=measure,
+                waves=(),
+                waves_named=False,
                 lacking=Lacking("year_on_year", wave),
-                options=(latest_two,),
             )
         return replace(query, intent=Intent.CHANGE, measure=measure, waves=(earlier, wave))
     span = _span(query.waves, available)
+    several = len(query.subjects) > 1 or query.intent == Intent.RANKING
+    if order and several and len(span) >= 2:
+        # "which body gained most since 2023": the bodies ranked by their change over it
+        return replace(
+            query, intent=Intent.CHANGE, measure=measure, waves=(span[0], span[-1]), order=order
+        )
     if len(span) <= 2:
         # Two waves are a change between them (the answer that says so best)
-        if query.intent == Intent.CHANGE or not query.waves:
+        if query.intent == Intent.CHANGE or not query.waves or since:
             return replace(query, intent=Intent.CHANGE, measure=measure, waves=span)
         return query
     return replace(query, intent=Intent.TREND, measure=measure, order=order)
+
+
+def _since(f: Features) -> bool:
+    """ "Since 2023", "с весны", "көктемнен бері": a since word next to a period named."""
+    if f.has("since"):
+        return True
+    near = SINCE_REACH
+    periods = [*f.year_at, *(at for at, _named in f.period_at)]
+    words = f.cues.get("since_word", ())
+    return any(abs(word - at) <= near for word in words for at in periods)
 
 
 def _span(named: tuple[str, ...], available: tuple[str, ...]) -> tuple[str, ...]:

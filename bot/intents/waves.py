@@ -14,3 +14,8 @@ def a_year_apart(before: str, after: str) -> bool:
 def a_year_before(wave: str) -> str:
     year, month = wave.split("-")
     return f"{int(year) - 1}-{month}"
+
+
+def a_year_after(wave: str) -> str:
+    year, month = wave.split("-")
+    return f"{int(year) + 1}-{month}"

@@ -12,7 +12,10 @@ from bot.nlu.features import Features
 from bot.questionnaire import Questionnaire, Reading
 
 # Words that ask for a kind of answer rather than a topic.
-INTENT_CUES = ("change", "compare", "most", "least", "ranking", "breakdown")
+INTENT_CUES = (
+    "change", "compare", "most", "least", "ranking", "breakdown",
+    "over_time", "year_on_year", "since",
+)  # fmt: skip
 # Beyond topic words, these make a question more than "and X?": not a bare follow-up.
 ELLIPSIS_BREAKERS = frozenset({*INTENT_CUES, "poll", "define"})
 

@@ -195,6 +195,10 @@ class Parser:
                 value = second if change is first else first
                 if value.waves_named and not change.waves_named:
                     change = replace(change, waves=value.waves, waves_named=True)
+                elif value.waves_named and set(value.waves) - set(change.waves):
+                    # "change between autumn 2023 and spring 2024": between the two named
+                    waves = tuple(sorted({*change.waves, *value.waves}))
+                    change = replace(change, waves=waves)
                 return replace(change, measure=change.measure or value.measure)
             # one part published, the other not ("сотқа сенім қанша, ал әскерге ше?",
             # "crimes in Astana and how many of them thefts"): the figure, then the refusal
@@ -464,8 +468,9 @@ class Parser:
             moves = ("followup", "completely", "both", "reverse")
             if not (measure or waves or f.has(*INTENT_CUES, *moves)):
                 return None
-        elif context.topic == q.topic(SHARES) and q.asks(SHARES, f):
-            # "how safe do people feel?" then "and unsafe?": that category of the question
+        elif context.topic == q.topic(SHARES):
+            # "how safe do people feel?" then "and unsafe?", "and difficult to answer?":
+            # that category of the question
             measure = q.measure(q.by_role[SHARES], f)
         # (the measure shown: the one asked, or the topic's default)
         shown = context.measure or (reading.default if reading is not None else None)

@@ -187,8 +187,9 @@ def _bodies_query(a: Asked, reading: Reading) -> Claim:
         # "compare with the courts" after an answer about the police: both, side by side
         context = a.context
         assert context is not None  # compared only with the previous answer's subjects
+        over_time = context.intent == Intent.TREND and not a.has("latest")
         return Query(
-            Intent.COMPARE,
+            Intent.TREND if over_time else Intent.COMPARE,
             topic=topic,
             subjects=compared,
             measure=measure or context.measure,
