@@ -9,6 +9,7 @@ from bot.intents.common import (
     heading,
     scale_note,
     title,
+    trend_step,
 )
 from bot.intents.value import at_wave
 from bot.model import Answer, Intent, Line, Option, Query, Span
@@ -90,7 +91,7 @@ class Ranking(FigureAnswer):
         return ranked_lines(answer, p)
 
     def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
-        return tuple(change_step(query, p))
+        return (*change_step(query, p), *trend_step(query, p))
 
 
 ANSWER = Ranking()
