@@ -9,7 +9,7 @@ from typing import IO
 
 from bot.conversation import Conversation
 from bot.engine import Engine, Reply
-from bot.model import Figure, Option
+from bot.model import Figure, Intent, Option
 from bot.nlu.normalize import without_surrogates
 from bot.telegram.html import to_text
 
@@ -149,7 +149,12 @@ def chat(engine: Engine, lang: str | None, stdin: IO[str], out: IO[str]) -> int:
     options: tuple[Option, ...] = ()
     interactive = stdin.isatty()
     if interactive:
-        out.write("Senim — /quit to leave\n")
+        # the greeting the bot gives, with its examples, and how to leave
+        welcome = engine.say(Intent.GREETING, lang or "en")
+        out.write(to_text(welcome.message) + "\n")
+        for example in engine.examples(lang or "en"):
+            out.write(f"  • {example}\n")
+        out.write("(/quit to leave; type an option's number to pick it)\n\n")
     while True:
         if interactive:
             out.write("> ")
@@ -168,9 +173,7 @@ def chat(engine: Engine, lang: str | None, stdin: IO[str], out: IO[str]) -> int:
             )
         conversation.remember(reply)
         options = reply.message.options
-        out.write(to_text(reply.message) + "\n")
-        for number, option in enumerate(options, start=1):
-            out.write(f"  {number}) {option.text}\n")
+        out.write(_numbered(to_text(reply.message), options) + "\n")
         link = engine.link(reply.payload)
         if link:
             out.write(link + "\n")
@@ -180,3 +183,22 @@ def chat(engine: Engine, lang: str | None, stdin: IO[str], out: IO[str]) -> int:
 
 def stdin_lines() -> Iterable[bytes]:
     yield from sys.stdin.buffer
+
+
+def _numbered(text: str, options: tuple[Option, ...]) -> str:
+    """The reply with its options numbered where it lists them (typed to pick one), each
+    once: the bullets that name an option become its number."""
+    if not options:
+        return text
+    numbers = {f"• {option.text}": n for n, option in enumerate(options, start=1)}
+    lines = []
+    listed = set()
+    for line in text.split("\n"):
+        number = numbers.get(line)
+        if number is not None:
+            listed.add(number)
+            line = f"  {number}) {line[2:]}"
+        lines.append(line)
+    # options the text does not list (the nearest figure offered) are listed after it
+    lines += [f"  {n}) {o.text}" for n, o in enumerate(options, start=1) if n not in listed]
+    return "\n".join(lines)

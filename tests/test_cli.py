@@ -152,6 +152,31 @@ def test_chat_keeps_context_and_picks_options_by_number(store_path: Path):
     assert "1) Сколько людей доверяют прокуратуре?" in out
     assert "Полиция — опрос апреля–мая 2024 г." in out  # option 2: the police
     assert "Полиция — опрос октября–ноября 2023 г." in out  # the follow-up
+    # each option once, numbered where the reply lists it (not bullets, then numbers)
+    assert out.count("Сколько людей доверяют прокуратуре?") == 1, out
+
+
+def test_chat_in_a_terminal_greets_like_the_bot(store_path: Path):
+    """At a terminal, `senim chat` opens with the bot's greeting and examples."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--lang", "en"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=senim_env(store_path),
+    )
+    os.close(follower)
+    os.write(leader, b"/quit\n")
+    out, _err = process.communicate(timeout=60)
+    os.close(leader)
+    text = out.decode()
+    assert process.returncode == 0
+    assert "How much do people trust the police?" in text  # an example question
+    assert "/quit" in text and len(text.splitlines()) >= 4, text
 
 
 @pytest.mark.parametrize("command", [["ask", "police"], ["chat"]])

@@ -228,9 +228,12 @@ def test_inline_mode_answers_with_articles(bot, api):
     mark = api.mark()
     api.push_inline_query(140, "police 2024", language_code="en")
     answer = api.wait_for("answerInlineQuery", after=mark)
+    assert answer.params["is_personal"] is True  # articles follow the asker's language
     (article,) = answer.params["results"]
-    assert "61.6%" in article["title"]
-    assert "Source" in article["description"]
+    # written for the list: what, whose, which wave; then the figure and its source
+    assert article["title"] == "Police — April–May 2024 survey", article
+    assert "61.6%" in article["description"] and "Astana Times" in article["description"]
+    assert "•" not in article["title"] + article["description"]
     content = article["input_message_content"]
     assert content["parse_mode"] == "HTML" and "t.me/" in content["message_text"]
     mark = api.mark()
@@ -338,6 +341,39 @@ def test_garbage_and_non_text_updates_never_stop_the_bot(bot, api):
     group_replies = [c for c in api.calls_of("sendMessage", chat_id=group) if not c.failed]
     assert len(group_replies) == 1, "chatter without a mention is not answered"
     assert "61.6%" in ask(api, chat, "police").text
+
+
+def test_an_ambiguous_inline_query_offers_an_article_per_option(bot, api):
+    mark = api.mark()
+    api.push_inline_query(142, "trust", language_code="en")
+    results = api.wait_for("answerInlineQuery", after=mark).params["results"]
+    titles = [r["title"] for r in results]
+    assert len(results) >= 6, titles  # each body (and the ranking), not "Which body?"
+    assert any(t.startswith("Police") for t in titles) and any("Courts" in t for t in titles)
+    assert all(len(t) <= 120 and not t.endswith(" ") for t in titles)
+
+
+def test_start_begins_a_new_conversation(bot, api):
+    chat = 185
+    assert "63,1\xa0%" in ask(api, chat, "доверие полиции в 2023", "ru").text
+    mark = api.mark()
+    api.push_message(chat, "/start", language_code="ru")
+    api.wait_for("sendMessage", lambda c: c.chat_id == chat, after=mark)
+    # the 2023 wave of the question before /start is not carried over
+    reply = ask(api, chat, "суды", "ru")
+    assert "61,8\xa0%" in reply.text and "апреля–мая 2024" in reply.text, reply.text
+
+
+def test_a_photo_with_a_question_as_its_caption_is_answered(bot, api):
+    chat = 186
+    mark = api.mark()
+    api.push_photo(chat, caption="police trust?")
+    reply = api.wait_for("sendMessage", lambda c: c.chat_id == chat, after=mark)
+    assert "61.6%" in reply.text, reply.text
+    mark = api.mark()
+    api.push_photo(chat)  # no caption: what Senim understands
+    hint = api.wait_for("sendMessage", lambda c: c.chat_id == chat, after=mark)
+    assert "text" in hint.text
 
 
 # -- restarts, tokens, webhooks -------------------------------------------------------------------

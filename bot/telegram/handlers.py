@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 FLUSH_EVERY = 1.0  # seconds between writes of deferred chat state
 CAPTION_LIMIT = 1024
 INLINE_TITLE_LIMIT = 120
+INLINE_RESULTS = 10  # articles one inline answer lists
+INLINE_CACHE_SECONDS = 30
 NO_PREVIEW = {"is_disabled": True}
 
 
@@ -131,6 +133,9 @@ async def start(update: Update, context: SenimContext) -> None:
             message.chat_id,
             escaped(context.t.gettext("This link no longer opens an answer. Ask me again:")),
         )
+    # A new start is a new conversation: "полиция" typed next must not inherit the wave
+    # or the measure of the question before (the chat's language stays)
+    context.senim.states.update(message.chat_id, durable=False, context=None)
     await say_with_examples(context, message.chat_id, Intent.GREETING)
 
 
@@ -184,11 +189,15 @@ async def forget_command(update: Update, context: SenimContext) -> None:
 
 async def answer_text(update: Update, context: SenimContext) -> None:
     """Answer a question typed in a private chat, or addressed to the bot in a group."""
-    senim = context.senim
     message = update.effective_message
     if message is None or not message.text:
         return
-    text: str | None = message.text
+    await _answer(context, message, message.text)
+
+
+async def _answer(context: SenimContext, message: Message, question: str) -> None:
+    senim = context.senim
+    text: str | None = question
     if message.chat.type != ChatType.PRIVATE:
         text = _addressed_text(message, context.bot.username)
         if text is None:
@@ -223,9 +232,13 @@ def _addressed_text(message: Message, username: str | None) -> str | None:
 
 
 async def not_text(update: Update, context: SenimContext) -> None:
-    """Stickers, photos, voice, locations...: say what Senim understands."""
+    """A photo or a document whose caption is a question: the caption is answered.
+    Stickers, voice, locations...: say what Senim understands."""
     message = update.effective_message
     if message is None or message.chat.type != ChatType.PRIVATE:
+        return
+    if message.caption and message.caption.strip():
+        await _answer(context, message, message.caption)
         return
     examples = "\n".join(
         "• " + html.escape(e, quote=False) for e in context.senim.engine.examples(context.lang)
@@ -358,26 +371,53 @@ async def inline_query(update: Update, context: SenimContext) -> None:
         replies = engine.headlines(hint or "en")
     else:
         decoded = engine.decode(text)
-        replies = [
+        reply = (
             engine.reply_to(decoded, hint or "en") if decoded else engine.ask(text, lang_hint=hint)
-        ]
-    results = [_article(engine, reply) for reply in replies]
-    await inline.answer(results, cache_time=60, is_personal=False)
+        )
+        replies = [reply]
+        if reply.message.options and not reply.figures:
+            # "trust": which body? One article per option, each the answer it stands for
+            options = [o.query for o in reply.message.options if o.query.states_figures]
+            replies = [engine.reply_to(option, reply.lang) for option in options] or replies
+    results = [_article(engine, reply) for reply in replies[:INLINE_RESULTS]]
+    # Personal: the articles follow the asker's language, so one user's cached answer
+    # must never be shown to another
+    await inline.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=True)
 
 
 def _article(engine: Engine, reply: Reply) -> InlineQueryResultArticle:
     lines = [line for line in to_text(reply.message).split("\n") if line.strip()]
-    title = " · ".join(lines[:2]) if reply.figures else (lines[0] if lines else "Senim")
-    source = lines[-1] if reply.figures and lines else ""  # the source line ends an answer
+    title, description = _inline_texts(engine, reply, lines)
     link = engine.link(reply.payload)
     body = to_html(reply.message) + (f"\n{html.escape(link)}" if link else "")
     identity = reply.payload or hashlib.sha1(body.encode()).hexdigest()[:32]
     return InlineQueryResultArticle(
         id=identity[:64],
-        title=title[:INLINE_TITLE_LIMIT],
-        description=source[:INLINE_TITLE_LIMIT] or None,
+        title=title,
+        description=description or None,
         input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML),
     )
+
+
+def _inline_texts(engine: Engine, reply: Reply, lines: list[str]) -> tuple[str, str]:
+    """An article's title and description, written for the list Telegram shows: the
+    heading (what, whose, which wave) and the first figure with its source, each cut at
+    a word, never inside one."""
+    if not reply.figures or not lines:
+        return _clipped(lines[0] if lines else "Senim"), _clipped(" ".join(lines[1:2]))
+    heading = lines[0]
+    first = next((line for line in lines[1:] if line[:1] in "•0123456789"), "")
+    item = first.lstrip("•0123456789. ").split(" (", 1)[0]
+    p = engine.phrases[reply.lang]
+    source = p.name("source_short", reply.figures[0].source)
+    return _clipped(heading), _clipped(f"{item} · {source}" if item else source)
+
+
+def _clipped(text: str, limit: int = INLINE_TITLE_LIMIT) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:—·")
+    return cut + "…"
 
 
 # -- errors --------------------------------------------------------------------------------
