@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.telegram.keyboards import shared
 from tests.conftest import senim_env
 from tests.fake_bot_api import Call, FakeBotAPI
 
@@ -215,7 +216,7 @@ def test_stale_or_malformed_buttons_get_a_polite_answer(bot, api):
 
 def test_a_share_link_replays_the_same_figures_in_the_openers_language(bot, api):
     reply = ask(api, 130, "full breakdown for the police in 2023")
-    payload = share_payload(reply)
+    payload, _shown_in = shared(share_payload(reply))  # (the link's payload the share carries)
     opened = ask(api, 131, f"/start {payload}", "kk")
     for value in ("63,1%", "27,8%", "3,6%", "3,9%", "1,7%"):
         assert value in opened.text
@@ -244,10 +245,22 @@ def test_inline_mode_answers_with_articles(bot, api):
 
 def test_the_share_button_opens_inline_mode_with_the_exact_answer(bot, api):
     payload = share_payload(ask(api, 141, "сколько преступлений в столице", "ru"))
+    # it reads as the answer's heading, not a code
+    assert payload.startswith("Зарегистрированные преступления"), payload
     mark = api.mark()
     api.push_inline_query(141, payload, language_code="ru")
     (article,) = api.wait_for("answerInlineQuery", after=mark).params["results"]
     assert "18\xa0041" in article["input_message_content"]["message_text"]
+
+
+def test_a_shared_answer_keeps_the_language_it_was_shown_in(bot, api):
+    """A user whose Telegram is in Kazakh shares a Russian answer: Russian it stays."""
+    payload = share_payload(ask(api, 143, "сколько доверяют судам", "kk"))
+    mark = api.mark()
+    api.push_inline_query(143, payload, language_code="kk")
+    (article,) = api.wait_for("answerInlineQuery", after=mark).params["results"]
+    text = article["input_message_content"]["message_text"]
+    assert "Судебная система" in text and "Источник" in text, text
 
 
 # -- commands ----------------------------------------------------------------------------------

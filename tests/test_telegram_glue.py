@@ -7,7 +7,13 @@ import json
 import pytest
 
 from bot.conversation import query_from_data, query_to_data
-from bot.telegram.keyboards import CALLBACK_LIMIT, answer_markup, parse_callback
+from bot.telegram.keyboards import (
+    CALLBACK_LIMIT,
+    SHARE_QUERY_LIMIT,
+    answer_markup,
+    parse_callback,
+    shared,
+)
 from tests.golden_cases import replay
 
 
@@ -26,7 +32,12 @@ def test_every_button_fits_telegram_and_decodes_to_a_query(engine, replies):
             for button in row:
                 data = button.get("callback_data")
                 if data is None:
-                    assert button["switch_inline_query"] == reply.payload
+                    # Share: readable, within Telegram's limit, carrying the payload and
+                    # the language the answer was shown in
+                    query = button["switch_inline_query"]
+                    assert len(query) <= SHARE_QUERY_LIMIT
+                    assert shared(query) == (reply.payload, reply.lang), query
+                    assert not query.startswith(reply.payload or "?"), query
                     continue
                 assert len(data.encode()) <= CALLBACK_LIMIT
                 _action, payload = parse_callback(data)

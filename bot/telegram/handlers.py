@@ -38,6 +38,7 @@ from bot.telegram.keyboards import (
     examples_markup,
     language_markup,
     parse_callback,
+    shared,
 )
 
 log = logging.getLogger(__name__)
@@ -370,9 +371,12 @@ async def inline_query(update: Update, context: SenimContext) -> None:
     if not text:
         replies = engine.headlines(hint or "en")
     else:
-        decoded = engine.decode(text)
+        payload, shown_in = shared(text)
+        decoded = engine.decode(payload)
         reply = (
-            engine.reply_to(decoded, hint or "en") if decoded else engine.ask(text, lang_hint=hint)
+            engine.reply_to(decoded, shown_in or hint or "en")
+            if decoded
+            else engine.ask(text, lang_hint=hint)
         )
         replies = [reply]
         if reply.message.options and not reply.figures:

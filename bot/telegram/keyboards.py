@@ -34,6 +34,10 @@ def parse_callback(data: str | None) -> tuple[str, str] | None:
     return action, argument
 
 
+SHARE_QUERY_LIMIT = 256  # Telegram's longest inline query
+SHARED_IN = ":"  # between a shared payload and its language (payloads have no ":")
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     """One inline button: it answers (callback_data) or shares (switch_inline_query)."""
@@ -57,8 +61,9 @@ Layout = tuple[tuple[Button, ...], ...]
 def answer_markup(engine: Engine, reply: Reply) -> dict[str, Any] | None:
     """The buttons under an answer as the JSON object sendMessage takes. Built as plain
     data: PTB's objects and their to_dict() cost ~0.2 ms per new answer."""
+    heading = "".join(span.text for span in reply.message.lines[0]) if reply.message.lines else ""
     return _markup(_layout(engine, reply.payload, reply.message.options, reply.message.steps,
-                           reply.message.chart, reply.lang))  # fmt: skip
+                           reply.message.chart, reply.lang, heading))  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -77,6 +82,7 @@ def _layout(
     steps: tuple[Option, ...],
     chart: bool,
     lang: str,
+    heading: str = "",
 ) -> Layout:
     if options:
         return tuple((button,) for option in options if (button := _answer_button(engine, option)))
@@ -88,9 +94,29 @@ def _layout(
     chart_data = callback(CHART, payload) if chart else None
     if chart_data:
         tail.append(Button(t.gettext("Chart"), callback_data=chart_data))
-    tail.append(Button(t.gettext("Share"), switch_inline_query=payload))
+    tail.append(Button(t.gettext("Share"), switch_inline_query=share_query(heading, payload, lang)))
     rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     return (*rows, tuple(tail))
+
+
+def share_query(heading: str, payload: str, lang: str) -> str:
+    """What the Share button puts after "@bot" in the input field: the answer's heading,
+    readable, then the link's payload and the language it was shown in, which inline mode
+    answers with exactly that answer in that language (bot.telegram.handlers)."""
+    tail = f" · {payload}{SHARED_IN}{lang}"
+    room = SHARE_QUERY_LIMIT - len(tail)
+    readable = heading if len(heading) <= room else heading[: room - 1].rsplit(" ", 1)[0] + "…"
+    return readable + tail if readable.strip() else payload + tail[len(" · " + payload) :]
+
+
+def shared(query: str) -> tuple[str, str | None]:
+    """The payload and language a shared inline query carries ("… · IvT…:ru"), or the
+    query itself (a payload typed or shared before) and None."""
+    last = query.rsplit(" ", 1)[-1]
+    payload, _, lang = last.rpartition(SHARED_IN)
+    if payload and lang in LANGUAGES:
+        return payload, lang
+    return query, None
 
 
 def _answer_button(engine: Engine, option: Option) -> Button | None:
