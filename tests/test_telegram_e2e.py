@@ -171,15 +171,24 @@ def test_clarifying_questions_become_buttons(bot, api):
 # -- buttons ---------------------------------------------------------------------------------
 
 
-def test_a_button_edits_the_answer_in_place(bot, api):
+def test_a_next_step_is_a_new_message_and_the_answer_stays(bot, api):
     reply = ask(api, 120, "How much do people trust the courts?")
     message_id = reply.result["message_id"]
-    edited = press(api, 120, message_id, button(reply, "a:Ib"), "editMessageText")
-    assert edited.params["message_id"] == message_id
+    shown = press(api, 120, message_id, button(reply, "n:Ib"), "sendMessage")
+    assert shown.result["message_id"] != message_id  # a new message below
     for label in ("Trust", "Partially trust", "Rather distrust", "Distrust", "Difficult to answer"):
-        assert label in edited.text
-    change = press(api, 120, message_id, button(edited, "a:Ic"), "editMessageText")
+        assert label in shown.text
+    assert not api.calls_of("editMessageText", chat_id=120), "the answer pressed under stays"
+    change = press(api, 120, shown.result["message_id"], button(shown, "n:Ic"), "sendMessage")
     assert "up 0.8 pp" in change.text
+
+
+def test_an_example_under_start_keeps_the_greeting(bot, api):
+    greeting = ask(api, 122, "/start", "en")
+    data = greeting.reply_markup["inline_keyboard"][0][0]["callback_data"]
+    answer = press(api, 122, greeting.result["message_id"], data, "sendMessage")
+    assert "%" in answer.text
+    assert not api.calls_of("editMessageText", chat_id=122), "the other examples stay"
 
 
 def test_the_chart_button_sends_a_png_with_the_source(bot, api):
@@ -270,7 +279,7 @@ def test_start_greets_in_the_users_language_with_example_buttons(bot, api):
     greeting = ask(api, 150, "/start", "kk")
     assert "Сәлеметсіз бе" in greeting.text
     buttons = greeting.reply_markup["inline_keyboard"]
-    assert len(buttons) == 3 and all(row[0]["callback_data"].startswith("a:") for row in buttons)
+    assert len(buttons) == 3 and all(row[0]["callback_data"].startswith("n:") for row in buttons)
     assert "Hello" in ask(api, 151, "/start", "de").text  # not kk/ru/en: English
 
 
@@ -560,6 +569,6 @@ def test_the_over_time_button_under_an_answer(bot3):
     buttons = {b["text"]: b for row in reply.reply_markup["inline_keyboard"] for b in row}
     assert "Over time" in buttons, list(buttons)
     data = buttons["Over time"]["callback_data"]
-    shown = press(api, 704, reply.result["message_id"], data, "editMessageText")
-    text = shown.params["text"]
+    shown = press(api, 704, reply.result["message_id"], data, "sendMessage")
+    text = shown.text
     assert "63.1%" in text and "61.6%" in text and "64.3%" in text, text

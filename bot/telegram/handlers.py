@@ -32,6 +32,7 @@ from bot.model import Intent, Query
 from bot.telegram.context import SenimContext, Services
 from bot.telegram.html import to_html, to_text
 from bot.telegram.keyboards import (
+    ANSWER,
     CHART,
     LANGUAGE,
     answer_markup,
@@ -287,7 +288,7 @@ async def _press(
         return stale
     if action == CHART:
         return await _send_chart(update, context, decoded)
-    await _show_answer(update, context, decoded)
+    await _show_answer(update, context, decoded, in_place=action == ANSWER)
     return None
 
 
@@ -307,7 +308,12 @@ async def _choose_language(update: Update, context: SenimContext, lang: str) -> 
     return None
 
 
-async def _show_answer(update: Update, context: SenimContext, query: Query) -> None:
+async def _show_answer(
+    update: Update, context: SenimContext, query: Query, *, in_place: bool
+) -> None:
+    """The answer a button stands for: in place of a message that asked back (the option
+    chosen answers it), else as a new message, so the answer or the greeting pressed
+    under stays as it was."""
     chat = update.effective_chat
     engine = context.senim.engine
     reply = engine.reply_to(query, context.reply_lang)
@@ -316,7 +322,7 @@ async def _show_answer(update: Update, context: SenimContext, query: Query) -> N
     message = update.callback_query.message if update.callback_query else None
     markup = answer_markup(engine, reply)
     text = to_html(reply.message)
-    if isinstance(message, Message):
+    if isinstance(message, Message) and in_place:
         keyboard = InlineKeyboardMarkup.de_json(markup, context.bot) if markup else None
         try:
             await message.edit_text(text, reply_markup=keyboard)

@@ -2,7 +2,9 @@
 
 Callback data is one letter of action, a colon, and a share-link payload
 (bot.links), so every button carries a complete, pinned query and stays valid
-after a restart or a new wave: a: answer, c: chart, l: language.
+after a restart or a new wave: a: answer in place of the message (an option chosen
+where Senim asked back), n: a new answer below it (a next step, an example: the
+message pressed stays as it was), c: chart, l: language.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from bot.i18n import LANGUAGES, display_name, translator
 from bot.model import Option
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
-ANSWER, CHART, LANGUAGE = "a", "c", "l"
+ANSWER, NEW_ANSWER, CHART, LANGUAGE = "a", "n", "c", "l"
 
 
 def callback(action: str, payload: str) -> str | None:
@@ -29,7 +31,7 @@ def parse_callback(data: str | None) -> tuple[str, str] | None:
     if not data or len(data.encode()) > CALLBACK_LIMIT or ":" not in data:
         return None
     action, _, argument = data.partition(":")
-    if action not in (ANSWER, CHART, LANGUAGE) or not argument:
+    if action not in (ANSWER, NEW_ANSWER, CHART, LANGUAGE) or not argument:
         return None
     return action, argument
 
@@ -88,7 +90,7 @@ def _layout(
         return tuple((button,) for option in options if (button := _answer_button(engine, option)))
     if payload is None:
         return ()
-    buttons = [button for step in steps if (button := _answer_button(engine, step))]
+    buttons = [button for step in steps if (button := _answer_button(engine, step, NEW_ANSWER))]
     t = translator(lang)
     tail = []
     chart_data = callback(CHART, payload) if chart else None
@@ -119,11 +121,11 @@ def shared(query: str) -> tuple[str, str | None]:
     return query, None
 
 
-def _answer_button(engine: Engine, option: Option) -> Button | None:
+def _answer_button(engine: Engine, option: Option, action: str = ANSWER) -> Button | None:
     if not option.text.strip():
         return None  # Telegram refuses a button without text, and so the whole message
     payload = engine.encode(option.query)
-    data = callback(ANSWER, payload) if payload else None
+    data = callback(action, payload) if payload else None
     return Button(option.text, callback_data=data) if data else None
 
 
@@ -137,7 +139,7 @@ def examples_markup(engine: Engine, lang: str) -> dict[str, Any] | None:
     rows = []
     for example in engine.examples(lang):
         reply = engine.ask(example, lang=lang)
-        data = callback(ANSWER, reply.payload) if reply.payload else None
+        data = callback(NEW_ANSWER, reply.payload) if reply.payload else None
         if data:
             rows.append([Button(example, callback_data=data).to_json()])
     return {"inline_keyboard": rows} if rows else None
