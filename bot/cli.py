@@ -84,11 +84,17 @@ def _parser() -> argparse.ArgumentParser:
         "ask",
         help="answer a question (or, with '-', one question per line of stdin)",
         description="Answer a question about the survey, in its own language.",
-        epilog='example: senim ask --json "сколько людей доверяют судам в 2023?"',
+        epilog='examples:\n  senim ask --json "сколько людей доверяют судам в 2023?"\n'
+        '  senim ask --csv "trust in all bodies over time" > trust.csv',
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ask.add_argument("--lang", choices=("kk", "ru", "en"), help="force the reply language")
     ask.add_argument("--json", action="store_true", help="print the reply as one JSON line")
+    ask.add_argument(
+        "--csv",
+        action="store_true",
+        help="print the reply's figures as CSV (ids, names, values, sources)",
+    )
     ask.add_argument("question", nargs="+", help="the question, or '-' to read lines from stdin")
     ask.set_defaults(handler=_ask)
 
@@ -137,6 +143,16 @@ def _ask(args: argparse.Namespace) -> int:
     engine = _engine()
     if engine is None:
         return 1
+    if args.csv:
+        if args.json or args.question == ["-"]:
+            print("senim: --csv answers one question, without --json", file=sys.stderr)
+            return 2
+        from bot.export import figures_csv
+        from bot.nlu.normalize import without_surrogates
+
+        reply = engine.ask(without_surrogates(" ".join(args.question)), lang=args.lang)
+        sys.stdout.write(figures_csv(engine, reply))
+        return 0
     if args.question == ["-"]:
         if not args.json:
             print("senim: batch mode ('-') needs --json", file=sys.stderr)

@@ -1815,6 +1815,7 @@ class FakeBotAPI:
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "editMessageText": self._edit_message_text,
             "editMessageCaption": self._edit_message_caption,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -1922,6 +1923,44 @@ class FakeBotAPI:
         if utf16_len(caption) > 1024:
             raise _bad_request("message caption is too long")
         content: JSONDict = {"photo": photo}
+        if caption:
+            content["caption"] = caption
+            if entities:
+                content["caption_entities"] = entities
+        return self._new_bot_message(call, chat_id, content)
+
+    def _send_document(self, call: Call) -> JSONDict:
+        """An uploaded file (multipart), as Telegram keeps it: name, type, size."""
+        chat_id = self._chat_id(call)
+        upload = call.files.get("document")
+        reference = call.params.get("document")
+        if upload is None and isinstance(reference, str) and reference.startswith("attach://"):
+            upload = call.files.get(reference[len("attach://") :])
+        if upload is None or not upload.data:
+            raise _bad_request("there is no document in the request")
+        if len(upload.data) > 50 * 1024 * 1024:
+            raise _bad_request("file is too big")
+        number = next(self._file_counter)
+        stored = _StoredFile(
+            file_id=f"BQACAgIAAxkBAAI{number:06d}FakeDocument",
+            file_unique_id=f"AgAD{number:06d}",
+            data=upload.data,
+            file_path=f"documents/file_{number}",
+        )
+        self._files[stored.file_id] = stored
+        self._files_by_path[stored.file_path] = stored
+        caption, entities = self._formatted(call, "caption", "caption_entities")
+        if utf16_len(caption) > 1024:
+            raise _bad_request("message caption is too long")
+        document: JSONDict = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(upload.data),
+        }
+        name = upload.filename
+        if name:
+            document["file_name"] = name
+        content: JSONDict = {"document": document}
         if caption:
             content["caption"] = caption
             if entities:

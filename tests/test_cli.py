@@ -284,3 +284,18 @@ def test_a_store_path_that_is_a_directory_is_one_clear_line(tmp_path: Path, froz
     result = run(store, "ask", "police", SENIM_KNOWLEDGE=str(frozen_dir))
     assert result.returncode == 1
     assert result.stderr.count(b"\n") == 1 and b"cannot be written" in result.stderr
+
+
+def test_ask_csv_gives_the_figures_with_their_sources(store_path: Path):
+    import csv
+    import io
+
+    result = run(store_path, "ask", "--csv", "How much do people trust the police?")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout.decode())))
+    assert rows[0]["subject"] == "police" and rows[0]["value"] == "61.6"
+    assert rows[0]["source_name"] == "The Astana Times" and rows[0]["source_url"]
+    assert {r["derived"] for r in rows} == {"false", "true"}  # the change is marked
+    refused = run(store_path, "ask", "--csv", "trust in the army")
+    assert refused.stdout.decode().strip().count("\n") == 0  # the header, no rows
+    assert run(store_path, "ask", "--csv", "--json", "police").returncode == 2

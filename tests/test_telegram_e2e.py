@@ -572,3 +572,25 @@ def test_the_over_time_button_under_an_answer(bot3):
     shown = press(api, 704, reply.result["message_id"], data, "sendMessage")
     text = shown.text
     assert "63.1%" in text and "61.6%" in text and "64.3%" in text, text
+
+
+def test_the_csv_button_sends_the_figures_with_their_sources(bot3):
+    """A journalist's CSV: every figure of the answer, ids and names, values as
+    published, derived marks, sources and their links."""
+    import csv
+    import io
+
+    _running, api = bot3
+    reply = ask(api, 705, "динамика доверия полиции", "ru", timeout=20)
+    data = next(d for d in reply.callback_data() if d.startswith("v:"))
+    mark = api.mark()
+    api.push_callback(705, reply.result["message_id"], data)
+    sent = api.wait_for("sendDocument", lambda c: c.chat_id == 705, after=mark, timeout=20)
+    upload = next(iter(sent.files.values()))
+    assert upload.filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(upload.data.decode("utf-8-sig"))))
+    assert [r["value"] for r in rows if r["unit"] == "percent"] == ["63.1", "61.6", "64.3"]
+    assert {r["value"] for r in rows if r["unit"] == "pp"} == {"-1.5", "2.7", "1.2"}
+    assert all(r["derived"] == "true" for r in rows if r["unit"] == "pp")
+    assert rows[0]["subject_name"] == "Полиция" and "stat.gov.kz" in rows[0]["source_url"]
+    assert "Полиция" in sent.result["caption"]

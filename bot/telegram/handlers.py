@@ -34,6 +34,7 @@ from bot.telegram.html import to_html, to_text
 from bot.telegram.keyboards import (
     ANSWER,
     CHART,
+    CSV,
     LANGUAGE,
     answer_markup,
     examples_markup,
@@ -288,6 +289,8 @@ async def _press(
         return stale
     if action == CHART:
         return await _send_chart(update, context, decoded)
+    if action == CSV:
+        return await _send_csv(update, context, decoded)
     await _show_answer(update, context, decoded, in_place=action == ANSWER)
     return None
 
@@ -331,6 +334,25 @@ async def _show_answer(
                 await send_html(context, message.chat_id, text, markup)
     elif chat is not None:
         await send_html(context, chat.id, text, markup)
+
+
+async def _send_csv(update: Update, context: SenimContext, query: Query) -> str | None:
+    """The answer's figures as a CSV document (bot.export), in the answer's language."""
+    from bot.export import figures_csv
+
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    engine = context.senim.engine
+    reply = engine.reply_to(query, context.reply_lang)
+    if not reply.figures:
+        return translator(reply.lang).gettext("There are no figures in this answer.")
+    # (a byte-order mark: spreadsheet programs then read the names as UTF-8)
+    data = ("\ufeff" + figures_csv(engine, reply)).encode("utf-8")
+    caption = html.escape(reply.text.split("\n", 1)[0], quote=False)[:CAPTION_LIMIT]
+    name = f"senim-{reply.payload or 'figures'}.csv"
+    await context.bot.send_document(chat.id, document=data, filename=name, caption=caption)
+    return None
 
 
 async def _send_chart(update: Update, context: SenimContext, query: Query) -> str | None:

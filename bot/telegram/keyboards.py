@@ -4,7 +4,7 @@ Callback data is one letter of action, a colon, and a share-link payload
 (bot.links), so every button carries a complete, pinned query and stays valid
 after a restart or a new wave: a: answer in place of the message (an option chosen
 where Senim asked back), n: a new answer below it (a next step, an example: the
-message pressed stays as it was), c: chart, l: language.
+message pressed stays as it was), c: chart, v: the figures as a CSV document, l: language.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from bot.i18n import LANGUAGES, display_name, translator
 from bot.model import Option
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
-ANSWER, NEW_ANSWER, CHART, LANGUAGE = "a", "n", "c", "l"
+ANSWER, NEW_ANSWER, CHART, CSV, LANGUAGE = "a", "n", "c", "v", "l"
 
 
 def callback(action: str, payload: str) -> str | None:
@@ -31,7 +31,7 @@ def parse_callback(data: str | None) -> tuple[str, str] | None:
     if not data or len(data.encode()) > CALLBACK_LIMIT or ":" not in data:
         return None
     action, _, argument = data.partition(":")
-    if action not in (ANSWER, NEW_ANSWER, CHART, LANGUAGE) or not argument:
+    if action not in (ANSWER, NEW_ANSWER, CHART, CSV, LANGUAGE) or not argument:
         return None
     return action, argument
 
@@ -96,6 +96,9 @@ def _layout(
     chart_data = callback(CHART, payload) if chart else None
     if chart_data:
         tail.append(Button(t.gettext("Chart"), callback_data=chart_data))
+    csv_data = callback(CSV, payload)
+    if csv_data:  # the figures with their sources, to paste into a story
+        tail.append(Button(t.gettext("CSV"), callback_data=csv_data))
     tail.append(Button(t.gettext("Share"), switch_inline_query=share_query(heading, payload, lang)))
     rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     return (*rows, tuple(tail))
