@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # only for annotations: importing matplotlib costs start-up t
     from matplotlib.text import Annotation, Text
 
 KINDS = ("bars", "change", "trend")
+LEGEND_PAIR_CHARS = 30  # a change chart's two wave names, side by side, within the bars
 MAX_LABELS = 40  # beyond this a chart stops being readable on a phone (and grows too tall)
 MAX_SERIES = 6  # trend lines: beyond this colours and markers are no longer told apart
 MAX_POINTS = 10  # trend waves: beyond this their names no longer fit under the axis
@@ -316,10 +317,14 @@ def _draw(axes: Axes, spec: ChartSpec, labels: list[str]) -> None:
         _value_label(axes, value, at, value_text, COLOR_MUTED, "normal")
     for at, value, value_text in zip(after_rows, spec.values, spec.value_texts, strict=True):
         _value_label(axes, value, at, value_text, COLOR_TEXT, "bold")
+    # Side by side when both wave names fit over the bars; else one above the other:
+    # anchored to the bars' axis, a long pair ("2024 ж. сәуір–мамыр", "2024 ж.
+    # қазан–қараша") ran past the image's right edge.
+    side_by_side = sum(len(name) for name in spec.series) <= LEGEND_PAIR_CHARS
     legend = axes.legend(
         loc="lower left",
         bbox_to_anchor=(0.0, 1.0),
-        ncols=2,
+        ncols=2 if side_by_side else 1,
         frameon=False,
         borderaxespad=0.2,
         handlelength=1.2,
@@ -371,8 +376,8 @@ def _decorate(figure: Figure, axes: Axes, spec: ChartSpec, labels: list[str]) ->
     if spec.percent_axis:
         axes.set_xlim(0, max(100.0, highest))
         ticks = [0, 25, 50, 75, 100]
-        # Plain integers read the same in every locale, unlike "61,6%" vs "61.6%".
-        axes.set_xticks(ticks, [str(tick) for tick in ticks], fontfamily=FONT)
+        # Whole numbers with "%" read the same in every locale, unlike "61,6%" vs "61.6%".
+        axes.set_xticks(ticks, [f"{tick}%" for tick in ticks], fontfamily=FONT)
         axes.tick_params(axis="x", length=0, labelsize=SIZE_TICK, labelcolor=COLOR_MUTED)
         axes.grid(axis="x", color=COLOR_GRID, linewidth=0.8)
         axes.set_axisbelow(True)

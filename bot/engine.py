@@ -164,8 +164,15 @@ class Engine:
             payload = encode(pinned, self.catalog)
         if payload is not None:
             steps = answer_type.steps(decode(payload, self.catalog) or query, p)
-            message = replace(message, steps=steps, chart=True)
+            message = replace(message, steps=steps, chart=self._drawn(query, lang))
         return Rendered(figures, message, payload)
+
+    def _drawn(self, query: Query, lang: str) -> bool:
+        """Whether the answer has a chart that means something (the Chart button)."""
+        try:
+            return self.chart(query, lang) is not None
+        except ValueError:  # a spec the chart module refuses (too many labels): no button
+            return False
 
     def chart(self, query: Query, lang: str) -> ChartSpec | None:
         """The chart of a query's answer, in a language (None: nothing to draw)."""

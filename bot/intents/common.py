@@ -256,14 +256,22 @@ def compare_step(query: Query, p: Phrases) -> list[Option]:
 # -- charts --------------------------------------------------------------------------------
 
 
-def chart_of(answer: Answer, p: Phrases, heading_text: str) -> ChartSpec | None:
-    """The rows as bars (one value each) or, for a change, pairs of bars."""
+def chart_of(
+    answer: Answer, p: Phrases, heading_text: str, extra_note: str = ""
+) -> ChartSpec | None:
+    """The rows as bars (one value each) or, for a change, pairs of bars. What the text
+    says about the figures goes on the image too, so a forwarded chart stands alone: the
+    scale note of a ranking, which totals Senim calculated, the figures' notes, and
+    extra_note (a ranking of places: only those published)."""
     from bot.charts import ChartSpec  # only a chart pays for the chart module
 
     rows = answer.rows
     if not rows:
         return None
     many = len({row.figure.subject for row in rows}) > 1
+    if len(rows) == 1 and rows[0].parts and answer.query.intent != Intent.CHANGE:
+        # one derived total ("trust in total"): the total and the published shares it adds
+        rows = (rows[0], *(Row(part) for part in rows[0].parts))
 
     def label(row: Row) -> str:
         figure = row.figure
@@ -281,7 +289,17 @@ def chart_of(answer: Answer, p: Phrases, heading_text: str) -> ChartSpec | None:
     texts = tuple(p.value(row.figure) for row in rows)
     footnote = p.source_line(answer.sources, answer.query.topic)
     percent_axis = all(row.figure.unit == "percent" for row in rows)
-    note = figure_notes(answer, p)
+    said = ["".join(s.text for s in line) for line in scale_note(answer, p) if line]
+    template = p.gettext("“{measure}” is calculated by Senim as the sum of {parts}.")
+    for measure in dict.fromkeys(r.figure.measure for r in rows if r.figure.derived):
+        figure = next(r.figure for r in rows if r.figure.measure == measure)
+        parts = tuple(
+            lower_first(p.measure(figure.topic, figure.subject, part))
+            for part in p.catalog.derived.get(measure, ())
+        )
+        name = p.measure(figure.topic, figure.subject, measure)
+        said.append(template.format(measure=upper_first(name), parts=p.list_of(parts)))
+    note = " ".join(text for text in (*said, extra_note, figure_notes(answer, p)) if text)
     if not change:
         return ChartSpec(
             "bars",

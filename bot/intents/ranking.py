@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.figures import Lookup
 from bot.intents.common import (
     FigureAnswer,
     change_step,
+    chart_of,
     heading,
     scale_note,
     title,
@@ -51,20 +54,8 @@ def ranked_lines(answer: Answer, p: Phrases) -> list[Line]:
         lines.append(spans(template, {"value"}, place=place, name=name, value=p.total(row)))
     if role == BODIES:
         lines += scale_note(answer, p)
-    if role == PLACES and query.intent == Intent.RANKING:
-        # The release names only the places with the most crimes: without this, the
-        # last of them reads as the country's lowest.
-        count = len(p.catalog.subjects[query.topic or ""])
-        note = p.t.ngettext(
-            "The release names only the {count} region with the most registered crimes; "
-            "figures for the other regions were not published.",
-            "The release names only the {count} regions with the most registered crimes; "
-            "figures for the other regions were not published.",
-            count,
-        )
-        note = note.format(count=count)
-        if query.order == "asc":  # "which region has the fewest?": of these, not overall
-            note += " " + p.gettext("So which region of the country has the fewest is not known.")
+    note = places_note(query, p)
+    if note:
         lines += [(), (Span(note),)]
     if answer.omitted:
         reading = p.catalog.questionnaire.by_topic.get(query.topic or "")
@@ -75,6 +66,30 @@ def ranked_lines(answer: Answer, p: Phrases) -> list[Line]:
             (Span(text.format(measure=p.neutral_measure(measure), names=p.list_of(names))),)
         )
     return lines
+
+
+if TYPE_CHECKING:
+    from bot.charts import ChartSpec
+
+
+def places_note(query: Query, p: Phrases) -> str:
+    """The release names only the places with the most crimes: without this, the last of
+    them reads as the country's lowest (said in the text and on the chart)."""
+    role = p.catalog.questionnaire.role(query.topic)
+    if role != PLACES or query.intent != Intent.RANKING:
+        return ""
+    count = len(p.catalog.subjects[query.topic or ""])
+    note = p.t.ngettext(
+        "The release names only the {count} region with the most registered crimes; "
+        "figures for the other regions were not published.",
+        "The release names only the {count} regions with the most registered crimes; "
+        "figures for the other regions were not published.",
+        count,
+    )
+    note = note.format(count=count)
+    if query.order == "asc":  # "which region has the fewest?": of these, not overall
+        note += " " + p.gettext("So which region of the country has the fewest is not known.")
+    return note
 
 
 class Ranking(FigureAnswer):
@@ -92,6 +107,10 @@ class Ranking(FigureAnswer):
 
     def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
         return (*change_step(query, p), *trend_step(query, p))
+
+    def chart(self, answer: Answer, p: Phrases) -> ChartSpec | None:
+        note = places_note(answer.query, p)
+        return chart_of(answer, p, self.heading(answer, p), extra_note=note)
 
 
 ANSWER = Ranking()

@@ -22,5 +22,9 @@ class SurveyFacts(FigureAnswer):
     def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
         return tuple(change_step(query, p))
 
+    def chart(self, answer: Answer, p: Phrases) -> None:
+        """Households, a share and ages on one axis mean nothing: no chart."""
+        return None
+
 
 ANSWER = SurveyFacts()

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.figures import Lookup, sources_of
 from bot.intents.base import AnswerType
-from bot.intents.common import chart_of, heading, row_line
+from bot.intents.common import heading, row_line
 from bot.model import Answer, Intent, Line, Message, Query, Row, Span
 from bot.nlu.asked import Asked, Claim
 from bot.nlu.features import JOINS
@@ -140,7 +140,8 @@ class SurveyInfo(AnswerType):
         return Message(tuple(lines))
 
     def chart(self, answer: Answer, p: Phrases) -> ChartSpec | None:
-        return chart_of(answer, p, method_term(p)) if answer.rows else None
+        """The method's figures (households, a share, ages) mean nothing on one axis."""
+        return None
 
     @staticmethod
     def _sources(p: Phrases, asked: str | None) -> tuple[Line, ...]:

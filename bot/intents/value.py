@@ -85,6 +85,8 @@ class Value(FigureAnswer):
     def chart_query(self, query: Query, p: Phrases) -> Query:
         """One body's figure is charted with all its answer categories."""
         role = p.catalog.questionnaire.role(query.topic)
+        if query.measure in p.catalog.derived:
+            return query  # a total is drawn with the shares it adds, not the breakdown
         if role == BODIES and len(query.subjects) == 1:
             return replace(query, intent=Intent.BREAKDOWN, measure=None)
         return query
