@@ -76,6 +76,10 @@ class Translator:
     def months(self, context: str) -> tuple[str, ...]:
         return month_names(self.lang, context)
 
+    def either_of(self, items: tuple[str, ...]) -> str:
+        """ "2019 or 2020": alternatives (babel's "or" list)."""
+        return list_of(items, self.lang, style="or")
+
     def list_of(self, items: tuple[str, ...]) -> str:
         return list_of(items, self.lang)
 
@@ -138,10 +142,10 @@ def month_names(lang: str, context: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=256)
-def list_of(items: tuple[str, ...], lang: str) -> str:
+def list_of(items: tuple[str, ...], lang: str, style: str = "standard") -> str:
     from babel.lists import format_list
 
-    return format_list(list(items), locale=_locale(lang)) if items else ""
+    return format_list(list(items), style=style, locale=_locale(lang)) if items else ""  # type: ignore[arg-type]
 
 
 def display_name(lang: str) -> str:

@@ -204,6 +204,8 @@ class Phrases:
             if not years:
                 return span
             return self.gettext("{months} {year}").format(months=span, year=year)
+        if len(years) > 1:  # "No data for 2019 or 2020", not "the year 2019 and 2020"
+            return self.t.either_of(tuple(years))
         return self.gettext("the year {year}").format(year=year) if year else asked
 
     def source_line(self, source_ids: tuple[str, ...], topic: str | None = None) -> str:

@@ -158,7 +158,7 @@ BROKEN = [
     (
         "institution without a Kazakh name",
         "institutions.yaml",
-        "    kk: {name: Полиция, dative: полицияға, genitive: полицияның}\n",
+        "    kk: {name: Полиция, in_text: полиция, dative: полицияға, genitive: полицияның}\n",
         "",
         r"institution 'police' has no kk names",
         "id: police",
@@ -424,7 +424,7 @@ def test_every_problem_is_reported_at_once(knowledge_copy: Path, built: Path):
     _edit(
         knowledge_copy,
         "institutions.yaml",
-        "en: {name: Police, dative: the police, genitive: the police}",
+        "en: {name: Police, in_text: the police, dative: the police, genitive: the police}",
         "en: {}",
     )
     result = _run_build(knowledge_copy, built)

@@ -102,7 +102,7 @@ def test_survey_facts(engine):
 @pytest.mark.parametrize(
     ("question", "detail", "listed"),
     [
-        ("trust in the army", "institution", "Police"),
+        ("trust in the army", "institution", "the police"),
         ("сколько преступлений в Павлодаре", "region", "город Алматы"),
         ("police in 2019", "wave", "April–May 2024"),
         ("доверие к полиции осенью 2024", "wave", "опрос апреля–мая 2024"),

@@ -107,7 +107,7 @@ def test_compare_is_a_ranking_of_the_bodies_named(engine):
     query = Query(Intent.COMPARE, topic="trust", subjects=("courts", "police"), order="desc")
     answer, message = shown(engine, query)
     assert [r.figure.subject for r in answer.rows] == ["courts", "police"]
-    assert bold(message)[0] == "Compared: “Trust” — April–May 2024 survey"
+    assert bold(message)[0] == "Trust: the courts vs the police — April–May 2024 survey"
 
 
 def test_change_sorts_bodies_by_their_change_and_says_which_way(engine):
@@ -180,7 +180,7 @@ def test_glossary_gives_term_definition_and_source(engine):
         (Lacking("by_region"), "en", "only for the country as a whole: the Bureau gives"),
         (Lacking("by_region"), "ru", "только по стране в целом"),
         (Lacking("change"), "en", "one period only"),
-        (Lacking("wave", "2019"), "en", "There is no data for the year 2019."),
+        (Lacking("wave", "2019"), "en", "No data for the year 2019."),
         (Lacking("wave", "2019"), "ru", "Данных за 2019 год нет."),
     ],
 )

@@ -124,7 +124,7 @@ def refusal(query: Query, p: Phrases) -> str:
     if kind == "institution":
         _topic, bodies = catalog.of_role(BODIES)
         text = p.gettext("The survey has no data on trust in {name}. It covers: {list}.").format(
-            name=name, list=p.list_of(tuple(p.subject(s) for s in bodies))
+            name=name, list=p.list_of(tuple(p.subject(s, "in_text") for s in bodies))
         )
     elif kind == "region":
         _topic, places = catalog.of_role(PLACES)
@@ -183,7 +183,9 @@ def refusal(query: Query, p: Phrases) -> str:
         elif role == BODIES and not query.options:  # trust in a body it does not know
             _topic, bodies = catalog.of_role(BODIES)
             text = p.gettext("The survey has no data on trust in “{words}”. It covers: {list}.")
-            text = text.format(words=missing, list=p.list_of(tuple(p.subject(s) for s in bodies)))
+            text = text.format(
+                words=missing, list=p.list_of(tuple(p.subject(s, "in_text") for s in bodies))
+            )
         else:
             text = p.gettext("I have no figures that take “{words}” into account.").format(
                 words=missing

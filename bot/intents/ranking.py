@@ -36,8 +36,13 @@ def ranking_heading(answer: Answer, p: Phrases) -> str:
         return title(answer, p)
     label = p.neutral_measure(query.measure or (reading.default if reading else "") or "")
     if query.intent == Intent.COMPARE:
-        template = p.gettext("Compared: “{measure}” — {wave}")
-    elif query.order == "asc":
+        # "Trust: police vs courts — …": what is compared, and whose, in the order shown
+        shown = [row.figure.subject for row in answer.rows] or list(query.subjects)
+        names = p.gettext(" vs ").join(p.subject(s, "in_text") for s in shown)
+        return p.gettext("{measure}: {names} — {wave}").format(
+            measure=label, names=names, wave=p.wave(answer.wave or "")
+        )
+    if query.order == "asc":
         template = p.gettext("Ranking by “{measure}”, lowest first — {wave}")
     else:
         template = p.gettext("Ranking by “{measure}” — {wave}")

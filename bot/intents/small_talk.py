@@ -55,7 +55,7 @@ def help_lines(p: Phrases) -> list[Line]:
         "• the survey itself: sample, ages, dates, sources.\n"
         "Ask in Kazakh, Russian or English, in your own words. For example:"
     ).format(
-        bodies=p.list_of(tuple(p.subject(s) for s in bodies)),
+        bodies=p.list_of(tuple(p.subject(s, "in_text") for s in bodies)),
         waves=p.list_of(waves),
         regions=p.list_of(tuple(p.subject(s) for s in places)),
     )
