@@ -594,3 +594,13 @@ def test_the_csv_button_sends_the_figures_with_their_sources(bot3):
     assert all(r["derived"] == "true" for r in rows if r["unit"] == "pp")
     assert rows[0]["subject_name"] == "Полиция" and "stat.gov.kz" in rows[0]["source_url"]
     assert "Полиция" in sent.result["caption"]
+
+
+def test_help_follows_the_language_the_chat_writes_in_and_says_so(bot, api):
+    """A Kazakh-interface user who writes in Russian gets Russian /help, which states
+    the rule."""
+    chat = 187
+    assert "Полиция" in ask(api, chat, "сколько доверяют полиции", "kk").text
+    help_text = ask(api, chat, "/help", "kk").text
+    assert "По опубликованным релизам я знаю" in help_text, help_text
+    assert "/language" in help_text and "на котором вы пишете" in help_text

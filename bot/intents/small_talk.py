@@ -59,7 +59,11 @@ def help_lines(p: Phrases) -> list[Line]:
         waves=p.list_of(waves),
         regions=p.list_of(tuple(p.subject(s) for s in places)),
     )
-    return [*((Span(line),) for line in text.split("\n")), *examples(p)]
+    rule = p.gettext(
+        "I answer in the language you write in; /language sets the language of commands "
+        "and buttons."
+    )
+    return [*((Span(line),) for line in text.split("\n")), *examples(p), (), (Span(rule),)]
 
 
 class SmallTalk(AnswerType):

@@ -143,15 +143,18 @@ async def start(update: Update, context: SenimContext) -> None:
 
 
 async def help_command(update: Update, context: SenimContext) -> None:
-    """Say what Senim knows, with examples."""
+    """Say what Senim knows, with examples: in the language the chat last wrote in, as
+    answers are (the rule /help itself states)."""
     message = update.effective_message
     if message is not None:
-        await say_with_examples(context, message.chat_id, Intent.HELP)
+        await say_with_examples(context, message.chat_id, Intent.HELP, context.reply_lang)
 
 
-async def say_with_examples(context: SenimContext, chat_id: int, intent: Intent) -> None:
+async def say_with_examples(
+    context: SenimContext, chat_id: int, intent: Intent, lang: str | None = None
+) -> None:
     """A greeting or help, with the example questions as buttons."""
-    engine, lang = context.senim.engine, context.lang
+    engine, lang = context.senim.engine, lang or context.lang
     reply = engine.say(intent, lang)
     await send_html(context, chat_id, to_html(reply.message), examples_markup(engine, lang))
 
@@ -168,7 +171,7 @@ async def about_command(update: Update, context: SenimContext) -> None:
     """The survey, its method and its sources."""
     message = update.effective_message
     if message is not None:
-        replies = context.senim.engine.about(context.lang)
+        replies = context.senim.engine.about(context.reply_lang)
         text = "\n\n".join(to_html(reply.message) for reply in replies)
         await send_html(context, message.chat_id, text)
 
