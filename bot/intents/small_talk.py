@@ -63,7 +63,10 @@ def help_lines(p: Phrases) -> list[Line]:
         "I answer in the language you write in; /language sets the language of commands "
         "and buttons."
     )
-    return [*((Span(line),) for line in text.split("\n")), *examples(p), (), (Span(rule),)]
+    said = text.split("\n")
+    # (before "Ask in Kazakh, Russian or English… For example:", which the examples follow)
+    said.insert(len(said) - 1, rule)
+    return [*((Span(line),) for line in said), *examples(p)]
 
 
 class SmallTalk(AnswerType):
