@@ -399,6 +399,10 @@ def _load_topics(reader: _Reader, root: Path, kb: Knowledge) -> dict[tuple[str, 
         kb.scales.append({"id": scale_id})
     for scale in scales:
         scale_id = str(scale.get("id", ""))
+        if scale.get("question") is not None:  # the question a breakdown states above its list
+            kb.names += reader.names(
+                path, scale, "scale_question", scale_id, forms=("text",), key="question"
+            )
         measures = reader.records(path, scale.get("measures"), "measures")
         for position, measure in enumerate(measures):
             measure_id = reader.text(path, measure, "id")

@@ -87,13 +87,21 @@ class Phrases:
     def topic(self, topic: str | None) -> str:
         return self.name("topic", topic or "")
 
-    def measure(self, topic: str, subject: str, measure: str) -> str:
-        """A measure as the subject's own answer scale words it."""
+    def measure(self, topic: str, subject: str, measure: str, form: str = "name") -> str:
+        """A measure as the subject's own answer scale words it; form "in_list": as an
+        item under the question (scale_question), where the label need not repeat it."""
         if measure in self.catalog.derived:
             return self.name("derived", measure)
         scale = self.catalog.scales.get((topic, subject), "")
-        label = self.store.name("measure_label", f"{scale}:{measure}", self.lang)
+        key = f"{scale}:{measure}"
+        label = self.store.name("measure_label", key, self.lang, form) if form != "name" else None
+        label = label or self.store.name("measure_label", key, self.lang)
         return label or self.neutral_measure(measure)  # a measure its scale lacks
+
+    def scale_question(self, topic: str, subject: str) -> str | None:
+        """The question a subject's answer scale answers, as a breakdown states it once."""
+        scale = self.catalog.scales.get((topic, subject), "")
+        return self.store.name("scale_question", scale, self.lang, "text")
 
     def neutral_measure(self, measure: str) -> str:
         """A measure's name across scales: the first scale's wording, or the derived name."""

@@ -39,9 +39,9 @@ def title(answer: Answer, p: Phrases) -> str:
     return p.gettext("{name} — {wave}").format(name=name, wave=wave)
 
 
-def row_line(row: Row, p: Phrases, brief: bool = False) -> Line:
+def row_line(row: Row, p: Phrases, brief: bool = False, label: str | None = None) -> Line:
     """ "• Label: **61.6%** (October–November 2023: 63.1%; down 1.5 pp)"."""
-    line = p.item(p.row_label(row.figure), p.total(row))
+    line = p.item(label or p.row_label(row.figure), p.total(row))
     if row.change is None:
         return line
     before_wave = p.wave(row.change.from_wave or "", short=True)

@@ -59,7 +59,20 @@ def figure_lines(answer: Answer, p: Phrases) -> list[Line]:
     if len(changes) > 1:
         since = p.wave(changes[0].from_wave or "", short=True)
         lines.append((Span(p.gettext("In brackets: change since {wave}.").format(wave=since)),))
-    lines += [row_line(row, p, brief=len(changes) > 1) for row in answer.rows]
+    # Every answer of one body: the question once above, the answers short under it
+    # ("Толық келіседі", not "Сенуге болатынымен толық келіседі" on every line)
+    subjects = {row.figure.subject for row in answer.rows}
+    question = None
+    if answer.query.intent == Intent.BREAKDOWN and len(subjects) == 1:
+        question = p.scale_question(answer.query.topic or "", next(iter(subjects)))
+    if question:
+        lines.insert(1, (Span(question),))
+    for row in answer.rows:
+        figure = row.figure
+        label = None
+        if question and not figure.derived:
+            label = p.measure(figure.topic, figure.subject, figure.measure, "in_list")
+        lines.append(row_line(row, p, brief=len(changes) > 1, label=label))
     lines += unknown_lines(answer, p)
     return lines
 
