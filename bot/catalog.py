@@ -84,6 +84,11 @@ class Catalog(NamedTuple):
                 found.append(wave)
         return found
 
+    def not_shown(self, topic: str, subject: str, measure: str, wave: str) -> bool:
+        """A share the wave's source did not show, or a total of which it is a part."""
+        parts = self.derived.get(measure) or (measure,)
+        return any((topic, subject, part, wave) in self.unpublished for part in parts)
+
     # -- notes -----------------------------------------------------------------------------
 
     def notes_on(self, figures: tuple[Figure, ...]) -> tuple[str, ...]:

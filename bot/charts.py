@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # only for annotations: importing matplotlib costs start-up time and memory
     from matplotlib.axes import Axes
@@ -373,19 +373,7 @@ def _decorate(figure: Figure, axes: Axes, spec: ChartSpec, labels: list[str]) ->
     axes.spines["left"].set_color(COLOR_MUTED)
     axes.spines["left"].set_bounds(len(labels) - 0.5, -0.5)  # the baseline spans bars, not padding
 
-    if spec.percent_axis:
-        axes.set_xlim(0, max(100.0, highest))
-        ticks = [0, 25, 50, 75, 100]
-        # Whole numbers with "%" read the same in every locale, unlike "61,6%" vs "61.6%".
-        axes.set_xticks(ticks, [f"{tick}%" for tick in ticks], fontfamily=FONT)
-        axes.tick_params(axis="x", length=0, labelsize=SIZE_TICK, labelcolor=COLOR_MUTED)
-        axes.grid(axis="x", color=COLOR_GRID, linewidth=0.8)
-        axes.set_axisbelow(True)
-    else:
-        # Counts carry their own formatted text at the bar ends; raw tick numbers
-        # ("25000") would contradict the locale's "25 000".
-        axes.set_xlim(0, highest * 1.15 if highest > 0 else 1.0)
-        axes.set_xticks([])
+    axes.set_xlim(0, _value_axis(axes, "x", spec.percent_axis, highest))
     _title_and_footnote(figure, spec)
 
 
@@ -504,18 +492,7 @@ def _draw_trend(figure: Figure, axes: Axes, spec: ChartSpec) -> None:
         axes.spines[side].set_visible(False)
     axes.spines["bottom"].set_color(COLOR_MUTED)
     highest = max(value for row in spec.grid for value in row if not math.isnan(value))
-    if spec.percent_axis:
-        top = max(100.0, highest)
-        ticks = [0, 25, 50, 75, 100]
-        # "%" on every tick: the chart must say what it measures once forwarded alone.
-        axes.set_yticks(ticks, [f"{tick}%" for tick in ticks], fontfamily=FONT)
-        axes.tick_params(axis="y", length=0, labelsize=SIZE_TICK, labelcolor=COLOR_MUTED)
-        axes.grid(axis="y", color=COLOR_GRID, linewidth=0.8)
-        axes.set_axisbelow(True)
-    else:
-        # As with bars: counts carry their own locale-formatted texts at the dots.
-        top = highest * 1.15 if highest > 0 else 1.0
-        axes.set_yticks([])
+    top = _value_axis(axes, "y", spec.percent_axis, highest)
     axes.set_ylim(0, top)
     usable = figure.bbox.width * (1 - 2 * FIGURE_MARGIN)
     point_px = SIZE_POINT * DPI / 72
@@ -718,6 +695,24 @@ def _fit_points(figure: Figure, axes: Axes) -> None:
 def _renderer(figure: Figure) -> Any:
     canvas: Any = figure.canvas  # a FigureCanvasAgg, which the base class does not promise
     return canvas.get_renderer()
+
+
+def _value_axis(axes: Axes, axis: Literal["x", "y"], percent: bool, highest: float) -> float:
+    """The values' axis ("x" for bars, "y" for trend lines), from 0; returns its top.
+    Percent: 0-100 with "%" on every tick (whole numbers read the same in every locale,
+    unlike "61,6%" vs "61.6%", and a forwarded chart says what it measures). Counts
+    carry their own locale-formatted texts at the bars and dots, so no tick numbers
+    ("25000" would contradict the locale's "25 000")."""
+    set_ticks = axes.set_xticks if axis == "x" else axes.set_yticks
+    if not percent:
+        set_ticks([])
+        return highest * 1.15 if highest > 0 else 1.0
+    ticks = [0, 25, 50, 75, 100]
+    set_ticks(ticks, [f"{tick}%" for tick in ticks], fontfamily=FONT)
+    axes.tick_params(axis=axis, length=0, labelsize=SIZE_TICK, labelcolor=COLOR_MUTED)
+    axes.grid(axis=axis, color=COLOR_GRID, linewidth=0.8)
+    axes.set_axisbelow(True)
+    return max(100.0, highest)
 
 
 def _fit_width(figure: Figure, text: Text) -> None:

@@ -61,11 +61,6 @@ class Lookup:
         fact = self.store.fact(topic, subject, measure, wave)
         return Row(fact) if fact is not None else None
 
-    def unpublished(self, topic: str, subject: str, measure: str, wave: str) -> bool:
-        """A share, or a part of a derived total, that the wave's source did not show."""
-        parts = self.catalog.derived.get(measure) or (measure,)
-        return any((topic, subject, part, wave) in self.catalog.unpublished for part in parts)
-
     def with_previous(self, row: Row, previous_wave: str, keep_value: bool) -> Row:
         """The row, with its change since an earlier wave (and that wave's figure)."""
         figure = row.figure

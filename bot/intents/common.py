@@ -3,6 +3,7 @@ paragraph, the usual next steps, and the chart of a list of rows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -80,20 +81,46 @@ def with_source(answer: Answer, p: Phrases, body: list[Line]) -> Message:
     """A figure answer: its lines, the notes on its figures, which wave "latest" is when
     the topic's figures stop before the latest survey, then the source paragraph."""
     lines = [*body]
-    for note in p.catalog.notes_on(answer.figures):
-        text = p.name("note", note, "text")
-        lines += [(), (Span(p.gettext("Note: {text}").format(text=text)),)]
+    for note in notes_said(answer, p):
+        lines += [(), (Span(note),)]
     lines += latest_note(answer, p)
     lines += [(), (Span(p.source_line(answer.sources, answer.query.topic)),)]
     return Message(tuple(lines))
 
 
+def calculated(
+    p: Phrases, topic: str, shown: Iterable[tuple[str, str]], neutral: bool = False
+) -> list[str]:
+    """ "“Trust in total (…)” is calculated by Senim as the sum of …", once for each
+    derived measure of the (subject, measure) pairs shown; neutral: named without a
+    body's scale (several bodies side by side)."""
+    template = p.gettext("“{measure}” is calculated by Senim as the sum of {parts}.")
+    first: dict[str, str] = {}  # derived measure -> the first subject shown with it
+    for subject, measure in shown:
+        if measure in p.catalog.derived:
+            first.setdefault(measure, subject)
+    said = []
+    for measure, subject in first.items():
+        parts = tuple(
+            lower_first(p.measure(topic, subject, part)) for part in p.catalog.derived[measure]
+        )
+        name = p.neutral_measure(measure) if neutral else p.measure(topic, subject, measure)
+        said.append(template.format(measure=upper_first(name), parts=p.list_of(parts)))
+    return said
+
+
+def notes_said(answer: Answer, p: Phrases) -> list[str]:
+    """ "Note: …" for each note on the answer's figures (knowledge/notes.yaml)."""
+    template = p.gettext("Note: {text}")
+    return [
+        template.format(text=p.name("note", note, "text"))
+        for note in p.catalog.notes_on(answer.figures)
+    ]
+
+
 def figure_notes(answer: Answer, p: Phrases) -> str:
     """The notes on an answer's figures as one text: what a chart of them carries too."""
-    notes = p.catalog.notes_on(answer.figures)
-    return " ".join(
-        p.gettext("Note: {text}").format(text=p.name("note", note, "text")) for note in notes
-    )
+    return " ".join(notes_said(answer, p))
 
 
 def latest_note(answer: Answer, p: Phrases) -> list[Line]:
@@ -127,23 +154,19 @@ def no_figures(answer: Answer, p: Phrases) -> Message:
 
 
 def not_known(answer: Answer, p: Phrases) -> Message:
-    """Only shares the source did not show were asked for: say so (never computed from the
-    others), and offer the latest wave that has them."""
-    topic = answer.query.topic or ""
-    subject, measure = answer.unknown[0]
-    text = p.gettext(
-        "“{label}” is not known for the {wave}: the published source does not show this share."
-    ).format(label=p.measure(topic, subject, measure), wave=p.wave(answer.wave or ""))
-    earlier = [
-        w
-        for w in p.catalog.topic_waves.get(topic, ())
-        if w < (answer.wave or "") and (topic, subject, measure, w) not in p.catalog.unpublished
-    ]
+    """Only shares the source did not show were asked for (a link, a button): said as a
+    question asking for them is (bot.intents.not_available.not_published), with the
+    latest wave that has them offered unless the wave was named."""
+    from bot.intents.not_available import not_published, refusal
+
+    waves = (answer.wave,) if answer.wave else answer.query.waves
+    said = not_published(replace(answer.query, waves=waves), p.catalog)
+    if said is None:
+        return no_figures(answer, p)
     options: tuple[Option, ...] = ()
-    if earlier and not answer.query.waves_named:
-        option = replace(answer.query, waves=(earlier[-1],), waves_named=True)
-        options = (Option(p.wave(earlier[-1]), option),)
-    return Message.of(sentence(text), options=options)
+    if not answer.query.waves_named:
+        options = tuple(Option(p.wave(o.waves[0]), o) for o in said.options)
+    return Message.of(refusal(said, p), options=options)
 
 
 def scale_note(answer: Answer, p: Phrases) -> list[Line]:
@@ -225,8 +248,6 @@ def trend_step(query: Query, p: Phrases) -> list[Option]:
     if len(p.catalog.topic_waves.get(query.topic or "", ())) <= 2 or not query.subjects:
         return []
     measure = None if query.intent == Intent.BREAKDOWN else query.measure
-    if query.intent == Intent.RANKING:
-        measure = query.measure
     over_time = Query(
         Intent.TREND,
         topic=query.topic,
@@ -290,15 +311,8 @@ def chart_of(
     footnote = p.source_line(answer.sources, answer.query.topic)
     percent_axis = all(row.figure.unit == "percent" for row in rows)
     said = ["".join(s.text for s in line) for line in scale_note(answer, p) if line]
-    template = p.gettext("“{measure}” is calculated by Senim as the sum of {parts}.")
-    for measure in dict.fromkeys(r.figure.measure for r in rows if r.figure.derived):
-        figure = next(r.figure for r in rows if r.figure.measure == measure)
-        parts = tuple(
-            lower_first(p.measure(figure.topic, figure.subject, part))
-            for part in p.catalog.derived.get(measure, ())
-        )
-        name = p.measure(figure.topic, figure.subject, measure)
-        said.append(template.format(measure=upper_first(name), parts=p.list_of(parts)))
+    topic = answer.query.topic or ""
+    said += calculated(p, topic, ((r.figure.subject, r.figure.measure) for r in rows))
     note = " ".join(text for text in (*said, extra_note, figure_notes(answer, p)) if text)
     if not change:
         return ChartSpec(

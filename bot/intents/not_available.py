@@ -55,7 +55,7 @@ def claim_unavailable(a: Asked) -> Claim:
     return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking(kind, ident))
 
 
-def _not_published(query: Query, catalog: Catalog) -> Query | None:
+def not_published(query: Query, catalog: Catalog) -> Query | None:
     """A share its wave's source did not show ("difficult to answer" on safety in
     2024-10): not known, said so, with the latest wave that has it offered."""
     topic, measure = query.topic or "", query.measure
@@ -63,16 +63,12 @@ def _not_published(query: Query, catalog: Catalog) -> Query | None:
     if query.intent != Intent.VALUE or not measure or not query.subjects or not available:
         return None
     wave = query.waves[-1] if query.waves else available[-1]
-    parts = catalog.derived.get(measure) or (measure,)
-    if not all(
-        any((topic, s, part, wave) in catalog.unpublished for part in parts) for s in query.subjects
-    ):
+    if not all(catalog.not_shown(topic, s, measure, wave) for s in query.subjects):
         return None
     shown = [
         w
         for w in available
-        if w < wave
-        and not any((topic, s, p, w) in catalog.unpublished for s in query.subjects for p in parts)
+        if w < wave and not any(catalog.not_shown(topic, s, measure, w) for s in query.subjects)
     ]
     offered = replace(query, waves=(shown[-1],), waves_named=True) if shown else None
     return Query(
@@ -98,7 +94,7 @@ def refuse(query: Query, catalog: Catalog) -> Query:
     if query.intent == Intent.CHANGE and len(available) < 2:
         return Query(Intent.NOT_AVAILABLE, topic=topic, lacking=Lacking("change", topic))
     measure = query.measure
-    unknown = _not_published(query, catalog)
+    unknown = not_published(query, catalog)
     if unknown is not None:
         return unknown
     if catalog.questionnaire.role(topic) == BODIES and measure and measure not in catalog.derived:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.figures import Lookup, change, sources_of
 from bot.intents.common import (
     FigureAnswer,
+    calculated,
     compare_step,
     figure_notes,
     heading,
@@ -102,6 +103,14 @@ def _lines_of(answer: Answer) -> list[tuple[str, str]]:
     return list(dict.fromkeys((row.figure.subject, row.figure.measure) for row in answer.rows))
 
 
+def _rows_by_series(answer: Answer) -> dict[tuple[str, str], dict[str, Row]]:
+    """(subject, measure) -> wave -> its row."""
+    rows: dict[tuple[str, str], dict[str, Row]] = {}
+    for row in answer.rows:
+        rows.setdefault((row.figure.subject, row.figure.measure), {})[row.figure.wave] = row
+    return rows
+
+
 def _measure_name(answer: Answer, p: Phrases) -> str:
     row = answer.rows[0]
     if len(_subjects_in_order(answer)) > 1:
@@ -146,7 +155,7 @@ def trend_lines(answer: Answer, p: Phrases) -> list[Line]:
             lines.append(item)
         template = p.gettext("• {label}: not known (the published source does not show it)")
         for wave in answer.series:
-            if (topic, subject, measure, wave) in p.catalog.unpublished:
+            if p.catalog.not_shown(topic, subject, measure, wave):
                 lines.append((Span(template.format(label=p.wave(wave, short=True))),))
         whole = overall.get((subject, measure))
         if whole is not None and len(answer.rows) > 2:
@@ -161,26 +170,18 @@ def trend_lines(answer: Answer, p: Phrases) -> list[Line]:
             if yearly
             else p.gettext("over the whole period: {change}")
         )
+        rows = _rows_by_series(answer)
         for subject, measure in series_lines:
-            by_wave = {
-                r.figure.wave: r.figure
-                for r in answer.rows
-                if (r.figure.subject, r.figure.measure) == (subject, measure)
-            }
-            steps = {
-                r.figure.wave: r.change
-                for r in answer.rows
-                if (r.figure.subject, r.figure.measure) == (subject, measure)
-            }
+            by_wave = rows[(subject, measure)]
             shown = []
             for wave in answer.series:
                 if wave in by_wave:
-                    text = p.value(by_wave[wave])
-                    step = steps.get(wave)
+                    text = p.value(by_wave[wave].figure)
+                    step = by_wave[wave].change
                     if step is not None and len(answer.series) > 2:
                         text += " (" + p.signed(step) + ")"
                     shown.append(text)
-                elif (topic, subject, measure, wave) in p.catalog.unpublished:
+                elif p.catalog.not_shown(topic, subject, measure, wave):
                     shown.append(p.gettext("not known"))
             item = spans(
                 p.gettext("• {label}: {values}"),
@@ -213,20 +214,9 @@ def _overall(whole: Figure, p: Phrases) -> str:
 def derived_note(answer: Answer, p: Phrases) -> list[Line]:
     """Totals are Senim's sums of published shares: said once each, since the lines show
     only the totals."""
-    lines: list[Line] = []
-    template = p.gettext("“{measure}” is calculated by Senim as the sum of {parts}.")
-    topic = answer.query.topic or ""
-    for measure in dict.fromkeys(m for _s, m in _lines_of(answer)):
-        parts = p.catalog.derived.get(measure)
-        if not parts:
-            continue
-        subject = next(s for s, m in _lines_of(answer) if m == measure)
-        names = tuple(lower_first(p.measure(topic, subject, part)) for part in parts)
-        name = p.measure(topic, subject, measure)
-        if len(_subjects_in_order(answer)) > 1:
-            name = p.neutral_measure(measure)
-        lines.append((Span(template.format(measure=upper_first(name), parts=p.list_of(names))),))
-    return [(), *lines] if lines else []
+    many = len(_subjects_in_order(answer)) > 1
+    said = calculated(p, answer.query.topic or "", _lines_of(answer), neutral=many)
+    return [(), *((Span(text),) for text in said)] if said else []
 
 
 MAX_LINES = 6  # lines one chart keeps apart (bot.charts.MAX_SERIES)
@@ -288,12 +278,9 @@ class Trend(FigureAnswer):
         if len(series_lines) > MAX_LINES:  # (safety's categories and totals): published ones
             series_lines = [(s, m) for s, m in series_lines if m not in p.catalog.derived]
             series_lines = series_lines[:MAX_LINES]
+        rows = _rows_by_series(answer)
         for subject, measure in series_lines:
-            by_wave = {
-                r.figure.wave: r.figure
-                for r in answer.rows
-                if (r.figure.subject, r.figure.measure) == (subject, measure)
-            }
+            by_wave = {wave: row.figure for wave, row in rows[(subject, measure)].items()}
             grid.append(
                 tuple(
                     float(by_wave[w].value) if w in by_wave else float("nan") for w in answer.series
@@ -301,10 +288,10 @@ class Trend(FigureAnswer):
             )
             texts.append(tuple(p.value(by_wave[w]) if w in by_wave else "" for w in answer.series))
         labels = tuple(_label(answer, p, s, m) for s, m in series_lines)
-        note = " ".join("".join(span.text for span in line) for line in derived_note(answer, p))
-        if not any(m in p.catalog.derived for _s, m in series_lines):
-            note = ""  # (the totals the text explains are not drawn)
-        note = " ".join(part for part in (note, figure_notes(answer, p)) if part)
+        # (only the totals drawn are said to be calculated)
+        many = len(_subjects_in_order(answer)) > 1
+        said = calculated(p, answer.query.topic or "", series_lines, neutral=many)
+        note = " ".join((*said, figure_notes(answer, p))).strip()
         return ChartSpec(
             "trend",
             trend_heading(answer, p),

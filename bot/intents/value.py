@@ -33,7 +33,7 @@ def at_wave(query: Query, look: Lookup, *, every: bool = False, context: bool = 
     for subject in query.subjects:
         for measure in look.measures(query, subject, every=every):
             row = look.row(query.topic or "", subject, measure, wave)
-            if row is None and look.unpublished(query.topic or "", subject, measure, wave):
+            if row is None and look.catalog.not_shown(query.topic or "", subject, measure, wave):
                 unknown.append((subject, measure))
                 continue
             if row is None:

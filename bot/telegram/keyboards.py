@@ -108,10 +108,12 @@ def share_query(heading: str, payload: str, lang: str) -> str:
     """What the Share button puts after "@bot" in the input field: the answer's heading,
     readable, then the link's payload and the language it was shown in, which inline mode
     answers with exactly that answer in that language (bot.telegram.handlers)."""
-    tail = f" · {payload}{SHARED_IN}{lang}"
-    room = SHARE_QUERY_LIMIT - len(tail)
+    code = f"{payload}{SHARED_IN}{lang}"
+    if not heading.strip():
+        return code
+    room = SHARE_QUERY_LIMIT - len(code) - len(" · ")
     readable = heading if len(heading) <= room else heading[: room - 1].rsplit(" ", 1)[0] + "…"
-    return readable + tail if readable.strip() else payload + tail[len(" · " + payload) :]
+    return f"{readable} · {code}"
 
 
 def shared(query: str) -> tuple[str, str | None]:
