@@ -1902,10 +1902,7 @@ class FakeBotAPI:
 
     def _send_photo(self, call: Call) -> JSONDict:
         chat_id = self._chat_id(call)
-        upload = call.files.get("photo")
-        reference = call.params.get("photo")
-        if upload is None and isinstance(reference, str) and reference.startswith("attach://"):
-            upload = call.files.get(reference[len("attach://") :])
+        upload, reference = _upload(call, "photo")
         if upload is not None:
             if not upload.data:
                 raise _bad_request("file must be non-empty")
@@ -1932,10 +1929,7 @@ class FakeBotAPI:
     def _send_document(self, call: Call) -> JSONDict:
         """An uploaded file (multipart), as Telegram keeps it: name, type, size."""
         chat_id = self._chat_id(call)
-        upload = call.files.get("document")
-        reference = call.params.get("document")
-        if upload is None and isinstance(reference, str) and reference.startswith("attach://"):
-            upload = call.files.get(reference[len("attach://") :])
+        upload, _reference = _upload(call, "document")
         if upload is None or not upload.data:
             raise _bad_request("there is no document in the request")
         if len(upload.data) > 50 * 1024 * 1024:
@@ -2218,3 +2212,13 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _upload(call: Call, field: str) -> tuple[UploadedFile | None, Any]:
+    """A file sent in a multipart field, or by "attach://<name>"; and the field's value
+    (a file_id or URL when nothing was uploaded)."""
+    upload = call.files.get(field)
+    reference = call.params.get(field)
+    if upload is None and isinstance(reference, str) and reference.startswith("attach://"):
+        upload = call.files.get(reference[len("attach://") :])
+    return upload, reference

@@ -18,24 +18,11 @@ import pytest
 from bot.build import BuildResult, build, open_store
 from bot.build_diff import StoreDiff, TableChange, compare_stores, report
 from bot.store import Store
+from tests.test_build import OBS_2023, _edit, _line_of
 from tests.test_live_knowledge import add_wave
 
-OBS_2023 = Path("observations") / "2024-01-24_bns_release.csv"
-OBS_2024 = Path("observations") / "2024-07-19_astana_times.csv"
 BUILD = [sys.executable, "-m", "bot", "build"]
 ALMATY = "crime,almaty_city,registered_crimes,2023-10,27576,count,bns-2024-01-24"
-
-
-def _edit(root: Path, relative: Path | str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found in {relative}: {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line_of(root: Path, relative: Path | str, needle: str) -> int:
-    lines = (root / relative).read_text(encoding="utf-8").splitlines()
-    return next(n for n, line in enumerate(lines, start=1) if needle in line)
 
 
 def _run_build(

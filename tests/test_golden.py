@@ -18,14 +18,19 @@ FILES = ("kk", "ru", "en", "mixed")
 CONVERSATIONS = [conversation for name in FILES for conversation in load(name)]
 
 
-@pytest.mark.parametrize("conversation", CONVERSATIONS, ids=[c[0].id for c in CONVERSATIONS])
-def test_golden(engine, conversation: list[Case]):
+def _holds(engine, conversation: list[Case]) -> None:
+    """Each turn of a conversation (one chat) meets its case."""
     chat = Conversation()
     for case in conversation:
         reply = engine.ask(case.q, context=chat.context, lang_hint=chat.lang)
         chat.remember(reply)
         found = problems(case, as_json(engine, reply))
         assert not found, f"{case.id} {case.q!r}: {found}\n{reply.text}"
+
+
+@pytest.mark.parametrize("conversation", CONVERSATIONS, ids=[c[0].id for c in CONVERSATIONS])
+def test_golden(engine, conversation: list[Case]):
+    _holds(engine, conversation)
 
 
 # Against the three waves frozen once 2024-10 landed (tests/golden/2024-10/README.md)
@@ -35,12 +40,7 @@ CONVERSATIONS_3 = [conversation for name in THREE_WAVES for conversation in load
 
 @pytest.mark.parametrize("conversation", CONVERSATIONS_3, ids=[c[0].id for c in CONVERSATIONS_3])
 def test_golden_three_waves(engine3, conversation: list[Case]):
-    chat = Conversation()
-    for case in conversation:
-        reply = engine3.ask(case.q, context=chat.context, lang_hint=chat.lang)
-        chat.remember(reply)
-        found = problems(case, as_json(engine3, reply))
-        assert not found, f"{case.id} {case.q!r}: {found}\n{reply.text}"
+    _holds(engine3, conversation)
 
 
 def test_golden_files_cover_each_language_well():

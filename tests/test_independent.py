@@ -77,23 +77,20 @@ def score(engine, name: str):
     return results
 
 
-@pytest.mark.parametrize("name", sorted(FLOORS))
-def test_an_independent_set_holds_its_score(engine, name):
+def _holds(engine, name: str, floor: float, most_wrong: int) -> None:
     results = score(engine, name)
-    floor, most_wrong = FLOORS[name]
     correct = sum(1 for _case, problems, _wrong in results if not problems)
     wrong = [f"{c.id} {c.q!r}" for c, _p, is_wrong in results if is_wrong]
     assert len(results) > 250
     assert correct / len(results) >= floor, f"{name}: {correct}/{len(results)}"
     assert len(wrong) <= most_wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_an_independent_set_holds_its_score(engine, name):
+    _holds(engine, name, *FLOORS[name])
 
 
 @pytest.mark.parametrize("name", sorted(THREE_WAVE_FLOORS))
 def test_an_independent_three_wave_set_holds_its_score(engine3, name):
-    results = score(engine3, name)
-    floor, most_wrong = THREE_WAVE_FLOORS[name]
-    correct = sum(1 for _case, problems, _wrong in results if not problems)
-    wrong = [f"{c.id} {c.q!r}" for c, _p, is_wrong in results if is_wrong]
-    assert len(results) > 250
-    assert correct / len(results) >= floor, f"{name}: {correct}/{len(results)}"
-    assert len(wrong) <= most_wrong, "\n".join(wrong)
+    _holds(engine3, name, *THREE_WAVE_FLOORS[name])

@@ -12,6 +12,7 @@ from bot.ask import as_json
 from bot.build import build
 from bot.store import Store
 from tests.conftest import FIGURES_2024_10, frozen_knowledge
+from tests.test_build import _edit
 
 WAVES = "waves.yaml"
 SOURCES = "sources.yaml"
@@ -22,13 +23,6 @@ OBS = Path("observations") / "2024-10-wave_bns_release.csv"
 @pytest.fixture
 def three_waves(tmp_path: Path) -> Path:
     return frozen_knowledge(tmp_path / "knowledge", figures=FIGURES_2024_10)
-
-
-def _edit(root: Path, relative: Path | str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"not in {relative}: {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _problems(root: Path) -> list[str]:
