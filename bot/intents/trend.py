@@ -136,9 +136,12 @@ def trend_heading(answer: Answer, p: Phrases) -> str:
     last = p.wave(answer.wave or "", short=True)
     if len({m for _s, m in _lines_of(answer)}) > 1:
         return p.gettext("{name}: {first} — {last}").format(name=name, first=first, last=last)
-    return p.gettext("{name}: “{measure}”, {first} — {last}").format(
-        name=name, measure=lower_first(_measure_name(answer, p)), first=first, last=last
-    )
+    measure = lower_first(_measure_name(answer, p))
+    if measure[:1] in QUOTES:  # a label that quotes already («“Сенуге болады” деген…»)
+        template = p.gettext("{name}: {measure}, {first} — {last}")
+    else:
+        template = p.gettext("{name}: “{measure}”, {first} — {last}")
+    return template.format(name=name, measure=measure, first=first, last=last)
 
 
 def trend_lines(answer: Answer, p: Phrases) -> list[Line]:
@@ -219,6 +222,7 @@ def derived_note(answer: Answer, p: Phrases) -> list[Line]:
     return [(), *((Span(text),) for text in said)] if said else []
 
 
+QUOTES = '«“"„'  # opening quotation marks a label may start with
 MAX_LINES = 6  # lines one chart keeps apart (bot.charts.MAX_SERIES)
 MAX_POINTS = 10  # waves one chart's axis keeps readable (bot.charts.MAX_POINTS)
 
