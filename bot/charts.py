@@ -47,30 +47,37 @@ TREND_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000"
 TREND_TEXT_COLORS = ("#0072B2", "#C25600", "#008662", "#A36186", "#9C6C00", "#000000")
 TREND_MARKERS = ("o", "s", "^", "D", "v", "X")
 
+SIZE_LABEL_PT, SIZE_FOOTNOTE_PT, SIZE_TITLE_PT = 14, 10, 17
 DPI = 125
 WIDTH_IN = 8.0  # 1000 px at DPI: sharp on phones without a heavy upload
 MIN_HEIGHT_IN = 4.8  # 600 px
 FIGURE_MARGIN = 0.02  # share of the width left blank at each side for title and footnote
 CHROME_IN = 1.9  # title, legend, axis and footnote, whatever the number of rows
 ROW_IN = {"bars": 0.5, "change": 0.85}
-EXTRA_LINE_IN = 0.2  # per wrapped label line beyond the first
+LABEL_LINE_IN = SIZE_LABEL_PT * 1.25 / 72  # one line of a bar's label
+ROW_GAP_IN = 0.12  # between the tallest labels of neighbouring rows
+FOOTNOTE_LINE_IN = SIZE_FOOTNOTE_PT * 1.3 / 72
+TITLE_LINE_IN = SIZE_TITLE_PT * 1.3 / 72
+CHROME_FOOTNOTE_LINES = 3  # footnote lines CHROME_IN has room for
+CHROME_TITLE_LINES = 2
+MAX_BARS_HEIGHT_IN = 12.0  # 1500 px: a ceiling for the longest notes
 MIN_SLOTS = 3  # rows' worth of height the plot keeps even with fewer labels
 MAX_HEIGHT_IN = 7.2  # 900 px: a trend chart's ceiling, whatever its legend and footnote
 TREND_PLOT_PX = 430  # the trend plot's own height; title, legend and footnote come on top
 
 LABEL_WRAP = 22  # characters; keeps the label column near a third of the width
-LABEL_MAX_LINES = 3
+LABEL_MAX_LINES = 4
 TITLE_WRAP = 48  # bold and larger than the labels
 FOOTNOTE_WRAP = 90
 
-SIZE_TITLE = 17
-SIZE_LABEL = 14
+SIZE_TITLE = SIZE_TITLE_PT
+SIZE_LABEL = SIZE_LABEL_PT
 SIZE_VALUE = 13
 SIZE_LEGEND = 13
 SIZE_TICK = 11
 SIZE_POINT = 12  # wave names under a trend chart: content, not just a scale
 SIZE_MIN_POINT = 8  # wave names shrink to this at most before they may touch
-SIZE_FOOTNOTE = 10
+SIZE_FOOTNOTE = SIZE_FOOTNOTE_PT
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +271,18 @@ def render_png(spec: ChartSpec) -> bytes:
         # imported pyplot, leave its choice alone (switching closes its figures), since
         # this module draws through FigureCanvasAgg directly anyway.
         matplotlib.use("Agg")
+    with _RENDER_LOCK:
+        figure = drawn_figure(spec)
+        buffer = io.BytesIO()
+        # No "Software" chunk (it carries the matplotlib version): identical specs
+        # give identical bytes, whatever matplotlib built them.
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def drawn_figure(spec: ChartSpec) -> Figure:
+    """The chart as a matplotlib Figure, drawn; the caller holds _RENDER_LOCK (tests
+    measure its texts: labels that overlap, a legend past the edge)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -273,32 +292,45 @@ def render_png(spec: ChartSpec) -> bytes:
         height = MAX_HEIGHT_IN  # provisional, roomy: _draw_trend measures what it needs
     else:
         labels = [_wrap(label, LABEL_WRAP, LABEL_MAX_LINES) for label in spec.labels]
-        extra_lines = sum(label.count("\n") for label in labels)
-        height = max(
-            MIN_HEIGHT_IN,
-            CHROME_IN + ROW_IN[spec.kind] * len(labels) + EXTRA_LINE_IN * extra_lines,
-        )
+        height = min(MAX_BARS_HEIGHT_IN, max(MIN_HEIGHT_IN, _bars_height(spec, labels)))
+    # Object-oriented API only: pyplot's global "current figure" would be shared
+    # between concurrent renders and never freed.
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
+    # A margin so the longest label and the last value do not touch the image edge.
+    layout = figure.get_layout_engine()
+    if isinstance(layout, ConstrainedLayoutEngine):
+        layout.set(w_pad=0.15, h_pad=0.12)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    if spec.kind == "trend":
+        _draw_trend(figure, axes, spec)
+    else:
+        _draw(axes, spec, labels)
+        _decorate(figure, axes, spec, labels)
+    return figure
 
-    with _RENDER_LOCK:
-        # Object-oriented API only: pyplot's global "current figure" would be shared
-        # between concurrent renders and never freed.
-        figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
-        # A margin so the longest label and the last value do not touch the image edge.
-        layout = figure.get_layout_engine()
-        if isinstance(layout, ConstrainedLayoutEngine):
-            layout.set(w_pad=0.15, h_pad=0.12)
-        FigureCanvasAgg(figure)
-        axes = figure.add_subplot()
-        if spec.kind == "trend":
-            _draw_trend(figure, axes, spec)
-        else:
-            _draw(axes, spec, labels)
-            _decorate(figure, axes, spec, labels)
-        buffer = io.BytesIO()
-        # No "Software" chunk (it carries the matplotlib version): identical specs
-        # give identical bytes, whatever matplotlib built them.
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
+
+def _bars_height(spec: ChartSpec, labels: list[str]) -> float:
+    """Inches that hold every row and the text around them. Rows are evenly spaced, so
+    each gets the room of the tallest label: with less, a three-line label ("Feel safe
+    in total (completely and enough)") ran into its neighbours. Notes and footnotes
+    longer than the chrome allows for take their own room, not the rows'."""
+    tallest = max((label.count("\n") + 1 for label in labels), default=1)
+    row = max(ROW_IN[spec.kind], tallest * LABEL_LINE_IN + ROW_GAP_IN)
+    footnote_lines = _bottom_text(spec).count("\n") + 1 if _bottom_text(spec) else 0
+    title_lines = _wrap(spec.title, TITLE_WRAP).count("\n") + 1
+    return (
+        CHROME_IN
+        + row * len(labels)
+        + FOOTNOTE_LINE_IN * max(0, footnote_lines - CHROME_FOOTNOTE_LINES)
+        + TITLE_LINE_IN * max(0, title_lines - CHROME_TITLE_LINES)
+    )
+
+
+def _bottom_text(spec: ChartSpec) -> str:
+    """The note and the source line under the plot, wrapped."""
+    parts = [_wrap(text, FOOTNOTE_WRAP) for text in (spec.note, spec.footnote) if text.strip()]
+    return "\n".join(parts)
 
 
 def _draw(axes: Axes, spec: ChartSpec, labels: list[str]) -> None:
@@ -393,10 +425,10 @@ def _title_and_footnote(figure: Figure, spec: ChartSpec) -> None:
     # The note (a caveat, how a figure was derived) goes on its own line(s) above the
     # source, in the same text: supxlabel rather than figure.text is what constrained
     # layout reserves room for, and a figure has only one.
-    bottom = [_wrap(text, FOOTNOTE_WRAP) for text in (spec.note, spec.footnote) if text.strip()]
+    bottom = _bottom_text(spec)
     if bottom:
         footnote = figure.supxlabel(
-            "\n".join(bottom),
+            bottom,
             x=FIGURE_MARGIN,
             ha="left",
             fontsize=SIZE_FOOTNOTE,

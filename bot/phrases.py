@@ -20,6 +20,11 @@ from bot.store import Store
 
 SEASONS = {"spring": N_("spring"), "summer": N_("summer"), "autumn": N_("autumn"),
            "winter": N_("winter")}  # fmt: skip
+# Month names as they stand in a date that names a noun ("the release of 17 July"),
+# in calendar order: one catalog entry, so a language changes the form, not the code.
+_QUALIFYING_MONTHS = N_(
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
 _DOUBLE_STOP = re.compile(r"(?<=\w)\.\.(?!\.)")
 
 
@@ -43,6 +48,19 @@ def sentence(text: str) -> str:
     """Capitalised, and one full stop where an abbreviation ends it (… 2024 г..)."""
     text = _DOUBLE_STOP.sub(".", text)
     return text[:1].upper() + text[1:]
+
+
+_QUOTE_PAIRS = (("«", "»"), ("“", "”"), ("„", "“"), ('"', '"'))
+
+
+def unquoted_field(template: str, field: str, value: str) -> str:
+    """The template without its quotation marks around {field} when the value opens
+    with its own («"Сенуге болады" деген…» is not quoted twice)."""
+    if value[:1] not in '«“„"':
+        return template
+    for opening, closing in _QUOTE_PAIRS:
+        template = template.replace(f"{opening}{{{field}}}{closing}", f"{{{field}}}")
+    return template
 
 
 def upper_first(name: str) -> str:
@@ -97,6 +115,12 @@ class Phrases:
         label = self.store.name("measure_label", key, self.lang, form) if form != "name" else None
         label = label or self.store.name("measure_label", key, self.lang)
         return label or self.neutral_measure(measure)  # a measure its scale lacks
+
+    def range_label(self, figure: Figure) -> str | None:
+        """The name of a range that a measure opens ("Respondents' ages" for the youngest
+        age), when knowledge/topics.yaml gives it one: its pair is stated as "15–80"."""
+        scale = self.catalog.scales.get((figure.topic, figure.subject or ""), figure.topic)
+        return self.store.name("measure_label", f"{scale}:{figure.measure}", self.lang, "range")
 
     def scale_question(self, topic: str, subject: str) -> str | None:
         """The question a subject's answer scale answers, as a breakdown states it once."""
@@ -183,8 +207,23 @@ class Phrases:
             return self.gettext("{months} {year}").format(months=months, year=end.year)
         return self.gettext("{months} {year} survey").format(months=months, year=end.year)
 
-    def date(self, iso: str) -> str:
-        return self.t.date(iso)
+    def date(self, iso: str, *, qualifies: bool = False) -> str:
+        """A date in words: "July 17, 2024", «17 июля 2024 г.», «2024 жылғы 17 шілде».
+
+        `qualifies` for a date that names a noun, "the release of 17 July 2024": Kazakh
+        puts the month in the locative-attributive form there («2024 жылғы 17
+        шілдедегі релизі»), which babel does not have, so the catalog gives the months.
+        """
+        day = date.fromisoformat(iso)
+        if qualifies:
+            months = tuple(self.gettext(_QUALIFYING_MONTHS).split("|"))
+            pattern = self.gettext("{month} {day}, {year}: a date that names a noun")
+        else:
+            months = self.t.months("format")
+            pattern = self.gettext("{month} {day}, {year}: a date")
+        if len(months) != 12:  # a broken catalog entry: babel's own long date
+            return self.t.date(iso)
+        return pattern.format(month=months[day.month - 1], day=day.day, year=day.year)
 
     def period(self, asked: str) -> str:
         """A period a question named (bot.nlu.parse.period_asked) or a wave id, in words:
@@ -250,7 +289,6 @@ class Phrases:
                     )
                 )
                 continue
-            published = self.date(source.published)
             if source.kind == "press_report" and source.reports_release:
                 bureau = next(
                     (
@@ -265,15 +303,15 @@ class Phrases:
                         "{publisher}, {date}, reporting the {bureau} release of {release}"
                     ).format(
                         publisher=publisher,
-                        date=published,
+                        date=self.date(source.published),
                         bureau=bureau,
-                        release=self.date(source.reports_release),
+                        release=self.date(source.reports_release, qualifies=True),
                     )
                 )
             else:
                 parts.append(
                     self.gettext("{publisher}, release of {date}").format(
-                        publisher=publisher, date=published
+                        publisher=publisher, date=self.date(source.published, qualifies=True)
                     )
                 )
         if not parts:

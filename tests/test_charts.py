@@ -703,3 +703,37 @@ def test_value_texts_spread_apart_only_as_far_as_needed() -> None:
     spread = _spread([10.0, 12.0, 14.0, 80.0], 10.0)
     assert spread[:3] == [2.0, 12.0, 22.0] and spread[3] == 80.0
     assert all(b - a >= 10.0 - 1e-9 for a, b in itertools.pairwise(spread))
+
+
+def _label_boxes(spec: ChartSpec) -> list[Any]:
+    """The drawn bar labels' boxes on the image, top to bottom."""
+    from bot import charts
+
+    with charts._RENDER_LOCK:
+        figure = charts.drawn_figure(spec)
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        labels = [t for t in figure.axes[0].get_yticklabels() if t.get_text()]
+        return [label.get_window_extent(renderer) for label in labels]
+
+
+def test_three_line_labels_do_not_run_into_each_other_under_a_long_note() -> None:
+    # The safety breakdown: totals with long names, and a note of several lines that
+    # constrained layout took out of the rows' room (the labels overlapped).
+    labels = (
+        "Feel safe in total (completely and enough)",
+        "Feel completely safe",
+        "Feel safe enough",
+        "Do not feel safe in total (including not at all)",
+        "Do not feel safe",
+        "Do not feel safe at all",
+    )
+    values = (93.9, 64.9, 29.0, 5.9, 5.2, 0.7)
+    spec = bars_spec(
+        labels=labels, values=values, value_texts=texts(values, "."), note="A caveat. " * 60
+    )
+    boxes = _label_boxes(spec)
+    assert len(boxes) == len(labels)
+    for upper, lower in itertools.pairwise(boxes):
+        assert not upper.overlaps(lower), (upper, lower)
+    assert_phone_png(render_png(spec))

@@ -193,3 +193,28 @@ def test_a_wave_the_store_lacks_is_refused_even_alone(engine):
     for question in ("police in 2019", "2019"):
         query = engine.parser.parse(clean(question)).query
         assert query.intent == Intent.NOT_AVAILABLE and query.lacking == Lacking("wave", "2019")
+
+
+@pytest.mark.parametrize(
+    ("question", "offence"),
+    [
+        ("how many robberies in Shymkent", "robbery"),
+        ("сколько краж в Алматы", "theft"),
+        ("Шымкентте қанша ұрлық болды", "theft"),
+        ("shymkentte kansha urlyk boldy", "theft"),
+    ],
+)
+@pytest.mark.parametrize(
+    "context",
+    [
+        Query(Intent.VALUE, topic="trust", subjects=("police",)),
+        Query(Intent.RANKING, topic="trust", subjects=("police", "courts"), order="asc"),
+    ],
+)
+def test_a_kind_of_crime_after_a_trust_answer_is_about_crime(engine, question, offence, context):
+    # Found in a recorded conversation: after a trust answer, "robberies in Shymkent" was
+    # read as "trust in Shymkent" (not published by region), the robberies dropped.
+    reply = engine.ask(question, context=context)
+    assert reply.query.intent == Intent.NOT_AVAILABLE
+    assert reply.query.lacking == Lacking("offence", offence), reply.query
+    assert reply.query.topic == "crime" and not reply.figures

@@ -94,3 +94,75 @@ def test_en_years_not_surveyed_read_as_a_sentence(engine):
 )
 def test_bodies_inside_a_sentence_are_not_capitalised(engine, question, listed):
     assert listed in text(engine, question)
+
+
+# -- dates, ages and chart titles ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "wording", "not_said"),
+    [
+        ("полицияға сенім 2023 күз", "2024 жылғы 24 қаңтардағы релизі", "ж. 24 қаңтар"),
+        ("полицияға сенім 2024 көктем", "2024 жылғы 17 шілдедегі релизі бойынша", "ж. 17 шілде"),
+        ("келесі релиз қашан", "2024 жылғы 24 қаңтардағы релизде", "релизінде"),
+        ("доверие полиции осенью 2023", "релиз от 24 января 2024\u00a0г.", "г.."),
+        ("trust in police autumn 2023", "release of January 24, 2024", "24 January"),
+    ],
+)
+def test_release_dates_read_as_a_native_writes_them(engine, question, wording, not_said):
+    said = text(engine, question)
+    assert wording in said and not_said not in said
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("респонденттердің жасы қандай", "• Респонденттердің жасы: 15–80"),
+        ("respondentterdin jasy qandai", "• Респонденттердің жасы: 15–80"),
+        ("какой возраст респондентов", "• Возраст респондентов: 15–80 лет"),
+        ("what ages were surveyed", "• Respondents' ages: 15–80 years"),
+    ],
+)
+def test_the_ages_surveyed_are_one_range(engine, question, line):
+    lines = text(engine, question).splitlines()
+    assert line in lines
+    assert not any("15" in other and other != line for other in lines if other.startswith("•"))
+
+
+def test_one_end_of_the_range_asked_alone_is_still_one_figure(engine):
+    reply = engine.ask("how old is the youngest respondent?")
+    assert [f.value for f in reply.figures] == [15]
+    assert "• Youngest respondent age: 15" in reply.text.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "title"),
+    [
+        ("полицияға сенім", "kk", "Полицияға сенім: барлық жауап нұсқалары — "),
+        ("доверие полиции", "ru", "Доверие полиции: все варианты ответа — "),
+        ("trust in the police", "en", "Trust in the police: all answers — "),
+        ("сотқа толық не ішінара сенетіндер", "kk", "Сот жүйесіне сенім — "),
+        ("доверяют судам полностью или частично", "ru", "Доверие судебной системе — "),
+        ("trust in the courts fully or partially", "en", "Trust in the courts — "),
+    ],
+)
+def test_a_chart_title_says_what_is_measured(engine, question, lang, title):
+    reply = engine.ask(question)
+    spec = engine.chart(reply.query, lang)
+    assert spec is not None and spec.title.startswith(title), spec
+
+
+def test_a_bars_chart_carries_no_note_or_source_of_a_wave_it_does_not_draw(engine3):
+    # The safety breakdown's text compares with April–May 2024, whose figures carry a
+    # note; the chart draws October–November 2024 alone.
+    reply = engine3.ask("how safe do people feel")
+    assert "Note:" in reply.text and "Astana Times" in reply.text
+    spec = engine3.chart(reply.query, "en")
+    assert spec is not None
+    assert "Note:" not in spec.note and "Astana Times" not in spec.footnote
+
+
+def test_a_scale_note_never_quotes_a_quoted_label_twice(engine):
+    for question in ("қай органға ең көп сенеді", "полиция мен сотты салыстыр"):
+        said = text(engine, question)
+        assert "««" not in said and "»»" not in said

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from bot.figures import sources_of
 from bot.intents.base import AnswerType
 from bot.model import Answer, Figure, Intent, Lacking, Line, Message, Option, Query, Row, Span
-from bot.phrases import Phrases, lower_first, sentence, upper_first
+from bot.phrases import Phrases, lower_first, sentence, unquoted_field, upper_first
 from bot.questionnaire import BODIES, PLACES
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def latest_note(answer: Answer, p: Phrases) -> list[Line]:
             "These are the latest figures on this that Senim has: the {wave}. For the {latest} "
             "they are not available here."
         ).format(wave=p.wave(answer.wave), latest=p.wave(latest))
-    return [(), (Span(text),)]
+    return [(), (Span(sentence(text)),)]
 
 
 def no_figures(answer: Answer, p: Phrases) -> Message:
@@ -197,12 +198,29 @@ def scale_note(answer: Answer, p: Phrases) -> list[Line]:
             "For {names} the question was whether these bodies can be trusted: "
             "“{measure}” there means “{answer}”."
         )
-    text = note.format(
-        names=names,
-        measure=lower_first(p.neutral_measure(measure)),
-        answer=lower_first(p.measure(topic, agreeing[0], measure)),
+    answer_label = lower_first(p.measure(topic, agreeing[0], measure))
+    text = unquoted_field(note, "answer", answer_label).format(
+        names=names, measure=lower_first(p.neutral_measure(measure)), answer=answer_label
     )
     return [(), (Span(sentence(text)),)]
+
+
+def chart_title(answer: Answer, p: Phrases) -> str:
+    """A chart's title says what is measured, so a forwarded image stands alone: "Trust
+    in the police: all answers — …" where the reply's heading is "Police — …"."""
+    query = answer.query
+    subjects = {row.figure.subject for row in answer.rows}
+    if p.catalog.questionnaire.role(query.topic) != BODIES or len(subjects) != 1:
+        return title(answer, p)
+    (subject,) = subjects
+    of_one = p.store.name("topic", query.topic or "", p.lang, "of_one")
+    if of_one is None:
+        return title(answer, p)
+    name = upper_first(of_one.format(subject=p.subject(subject, "dative")))
+    wave = p.wave(answer.wave or p.catalog.latest.id)
+    if len({row.figure.measure for row in answer.rows}) > 1 and not answer.rows[0].parts:
+        return p.gettext("{name}: all answers — {wave}").format(name=name, wave=wave)
+    return p.gettext("{name} — {wave}").format(name=name, wave=wave)
 
 
 class FigureAnswer(AnswerType):
@@ -222,8 +240,13 @@ class FigureAnswer(AnswerType):
             return no_figures(answer, p)
         return with_source(answer, p, self.lines(answer, p))
 
+    def chart_heading(self, answer: Answer, p: Phrases) -> str:
+        """The chart's title: the heading, unless a type's heading leaves out what is
+        measured (then chart_title)."""
+        return self.heading(answer, p)
+
     def chart(self, answer: Answer, p: Phrases) -> ChartSpec | None:
-        return chart_of(answer, p, self.heading(answer, p))
+        return chart_of(answer, p, self.chart_heading(answer, p))
 
 
 # -- next steps ----------------------------------------------------------------------------
@@ -305,15 +328,19 @@ def chart_of(
         rows = tuple(row for row in rows if row.previous is not None)
         if not rows:
             return None
+    else:  # bars show this wave's figures only: no note or source of the previous one's
+        rows = tuple(row._replace(previous=None, change=None) for row in rows)
+    drawn = replace(answer, rows=rows, spans=())
     labels = tuple(label(row) for row in rows)
     values = tuple(float(row.figure.value) for row in rows)
     texts = tuple(p.value(row.figure) for row in rows)
-    footnote = p.source_line(answer.sources, answer.query.topic)
+    footnote = p.source_line(sources_of(rows) or answer.sources, answer.query.topic)
     percent_axis = all(row.figure.unit == "percent" for row in rows)
-    said = ["".join(s.text for s in line) for line in scale_note(answer, p) if line]
+    # The scale note explains a mix of scales: one body's own answers need none
+    said = ["".join(s.text for s in line) for line in scale_note(answer, p) if line] if many else []
     topic = answer.query.topic or ""
     said += calculated(p, topic, ((r.figure.subject, r.figure.measure) for r in rows))
-    note = " ".join(text for text in (*said, extra_note, figure_notes(answer, p)) if text)
+    note = " ".join(text for text in (*said, extra_note, figure_notes(drawn, p)) if text)
     if not change:
         return ChartSpec(
             "bars",

@@ -222,7 +222,7 @@ class SurveyInfo(AnswerType):
                 "announcement: new releases appear on {site}."
             )
         return template.format(
-            released=p.date(announced.released) if announced.released else "",
+            released=p.date(announced.released, qualifies=True) if announced.released else "",
             next=p.date(announced.next_release or ""),
             latest=p.wave(latest.id),
             latest_date=p.date(latest.released) if latest.released else "",

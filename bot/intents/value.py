@@ -9,6 +9,7 @@ from bot.intents.common import (
     FigureAnswer,
     breakdown_step,
     change_step,
+    chart_title,
     compare_step,
     heading,
     row_line,
@@ -86,6 +87,9 @@ class Value(FigureAnswer):
 
     def lines(self, answer: Answer, p: Phrases) -> list[Line]:
         return figure_lines(answer, p)
+
+    def chart_heading(self, answer: Answer, p: Phrases) -> str:
+        return chart_title(answer, p)
 
     def steps(self, query: Query, p: Phrases) -> tuple[Option, ...]:
         return (
