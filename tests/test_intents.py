@@ -224,11 +224,12 @@ def test_the_next_steps_of_each_answer(engine):
     ]
 
 
-def test_charts_draw_the_rows_with_the_same_heading(engine):
+def test_charts_draw_the_rows_with_a_title_that_says_what_is_measured(engine):
     one = Query(Intent.VALUE, topic="trust", subjects=("police",))
     spec = engine.chart(one, "en")  # one body: drawn with every answer category
     assert spec is not None and spec.kind == "bars" and len(spec.labels) == 5
-    assert spec.title == "Police — April–May 2024 survey"
+    # the title says what is measured, the text heading need not ("Police — …")
+    assert spec.title == "Trust in the police: all answers — April–May 2024 survey"
     change = engine.chart(Query(Intent.CHANGE, topic="trust", subjects=BODIES), "ru")
     assert change is not None and change.kind == "change" and len(change.before) == 6
     assert engine.chart(Query(Intent.GLOSSARY, term="crime"), "en") is None
