@@ -317,7 +317,8 @@ def _bars_height(spec: ChartSpec, labels: list[str]) -> float:
     longer than the chrome allows for take their own room, not the rows'."""
     tallest = max((label.count("\n") + 1 for label in labels), default=1)
     row = max(ROW_IN[spec.kind], tallest * LABEL_LINE_IN + ROW_GAP_IN)
-    footnote_lines = _bottom_text(spec).count("\n") + 1 if _bottom_text(spec) else 0
+    bottom = _bottom_text(spec)
+    footnote_lines = bottom.count("\n") + 1 if bottom else 0
     title_lines = _wrap(spec.title, TITLE_WRAP).count("\n") + 1
     return (
         CHROME_IN

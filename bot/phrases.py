@@ -51,12 +51,13 @@ def sentence(text: str) -> str:
 
 
 _QUOTE_PAIRS = (("«", "»"), ("“", "”"), ("„", "“"), ('"', '"'))
+_OPENING_QUOTES = "".join(opening for opening, _closing in _QUOTE_PAIRS)
 
 
 def unquoted_field(template: str, field: str, value: str) -> str:
     """The template without its quotation marks around {field} when the value opens
     with its own («"Сенуге болады" деген…» is not quoted twice)."""
-    if value[:1] not in '«“„"':
+    if not value or value[0] not in _OPENING_QUOTES:
         return template
     for opening, closing in _QUOTE_PAIRS:
         template = template.replace(f"{opening}{{{field}}}{closing}", f"{{{field}}}")

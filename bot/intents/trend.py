@@ -25,7 +25,7 @@ from bot.intents.common import (
 )
 from bot.intents.waves import a_year_after, a_year_apart, a_year_before
 from bot.model import Answer, Figure, Intent, Lacking, Line, Message, Option, Query, Row, Span
-from bot.phrases import Phrases, lower_first, sentence, spans, upper_first
+from bot.phrases import Phrases, lower_first, sentence, spans, unquoted_field, upper_first
 from bot.questionnaire import BODIES
 
 if TYPE_CHECKING:
@@ -137,10 +137,10 @@ def trend_heading(answer: Answer, p: Phrases) -> str:
     if len({m for _s, m in _lines_of(answer)}) > 1:
         return p.gettext("{name}: {first} — {last}").format(name=name, first=first, last=last)
     measure = lower_first(_measure_name(answer, p))
-    if measure[:1] in QUOTES:  # a label that quotes already («“Сенуге болады” деген…»)
-        template = p.gettext("{name}: {measure}, {first} — {last}")
-    else:
-        template = p.gettext("{name}: “{measure}”, {first} — {last}")
+    # a label that quotes already («"Сенуге болады" деген…») is not quoted again
+    template = unquoted_field(
+        p.gettext("{name}: “{measure}”, {first} — {last}"), "measure", measure
+    )
     return template.format(name=name, measure=measure, first=first, last=last)
 
 
@@ -222,7 +222,6 @@ def derived_note(answer: Answer, p: Phrases) -> list[Line]:
     return [(), *((Span(text),) for text in said)] if said else []
 
 
-QUOTES = '«“"„'  # opening quotation marks a label may start with
 MAX_LINES = 6  # lines one chart keeps apart (bot.charts.MAX_SERIES)
 MAX_POINTS = 10  # waves one chart's axis keeps readable (bot.charts.MAX_POINTS)
 
